@@ -1,0 +1,1 @@
+import { x } from '@hotline/config'; console.log(x);
