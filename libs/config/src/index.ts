@@ -1,1 +1,5 @@
-export const x = 1;
+export * from './config.errors';
+export * from './config.schema';
+export * from './load-config';
+export * from './process-environment';
+export * from './config.module';

@@ -1,1 +1,0 @@
-import { x } from '@hotline/config'; console.log(x);

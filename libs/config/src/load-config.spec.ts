@@ -1,0 +1,54 @@
+import { appConfigSchema } from './config.schema';
+import { ConfigValidationError } from './config.errors';
+import { loadConfig } from './load-config';
+
+const valid = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  ARI_URL: 'http://127.0.0.1:8088',
+  ARI_USERNAME: 'hotline',
+  ARI_PASSWORD: 'a-long-generated-secret',
+  AMI_USERNAME: 'hotline',
+  AMI_PASSWORD: 'another-long-secret',
+};
+
+describe('loadConfig', () => {
+  it('applies defaults to a minimal valid environment', () => {
+    const config = loadConfig(appConfigSchema, valid);
+    expect(config.API_PORT).toBe(3000);
+    expect(config.AMI_PORT).toBe(5038);
+    expect(config.ARI_APP).toBe('hotline');
+    expect(config.HOTLINE_NUMBER).toBe('12345');
+  });
+
+  it('names every missing variable', () => {
+    let error: unknown;
+    try {
+      loadConfig(appConfigSchema, { REDIS_URL: valid.REDIS_URL });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    const message = (error as Error).message;
+    for (const name of ['DATABASE_URL', 'ARI_URL', 'ARI_USERNAME', 'ARI_PASSWORD', 'AMI_USERNAME', 'AMI_PASSWORD']) {
+      expect(message).toContain(`${name}:`);
+    }
+    expect(message).toContain('not set');
+    expect(message).not.toContain('REDIS_URL');
+  });
+
+  it('refuses malformed values with the rule that failed', () => {
+    expect(() => loadConfig(appConfigSchema, { ...valid, DATABASE_URL: 'mysql://x' })).toThrow(
+      /DATABASE_URL: must be a URL starting with postgres:\/\/ or postgresql:\/\/ \(invalid value\)/,
+    );
+    expect(() => loadConfig(appConfigSchema, { ...valid, API_PORT: '70000' })).toThrow(/API_PORT:/);
+    expect(() => loadConfig(appConfigSchema, { ...valid, ARI_PASSWORD: 'short' })).toThrow(
+      /ARI_PASSWORD: must be at least 12 characters/,
+    );
+    expect(() => loadConfig(appConfigSchema, { ...valid, HOTLINE_NUMBER: '12a45' })).toThrow(/HOTLINE_NUMBER: must be 3 to 8 digits/);
+  });
+
+  it('treats empty strings as unset so defaults apply', () => {
+    expect(loadConfig(appConfigSchema, { ...valid, API_PORT: '' }).API_PORT).toBe(3000);
+  });
+});

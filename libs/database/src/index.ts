@@ -1,0 +1,5 @@
+export * from './entities';
+export * from './data-source.factory';
+export * from './migration.runner';
+export * from './database.module';
+export { migrations } from './migrations';

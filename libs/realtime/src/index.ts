@@ -1,0 +1,2 @@
+export * from './hotline-event.contract';
+export * from './hotline-event.parser';
