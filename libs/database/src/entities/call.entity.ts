@@ -39,6 +39,9 @@ export class CallEntity {
   @Column({ name: 'hangup_cause_text', type: 'text', nullable: true })
   hangupCauseText!: string | null;
 
+  @Column({ name: 'last_sequence', type: 'integer', default: 0 })
+  lastSequence!: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

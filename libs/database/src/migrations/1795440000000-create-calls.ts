@@ -17,6 +17,8 @@ export class CreateCalls1795440000000 implements MigrationInterface {
         ended_at timestamptz,
         hangup_cause integer,
         hangup_cause_text text,
+        -- Last sequence number handed to this call's events; incremented atomically when an event is appended.
+        last_sequence integer NOT NULL DEFAULT 0,
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);

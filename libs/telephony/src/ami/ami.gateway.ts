@@ -1,0 +1,10 @@
+export type AmiAction = Record<string, string>;
+export type AmiResponse = Record<string, string>;
+
+/** What call logic needs from AMI (recording control and the like); browsers never reach it. */
+export interface AmiGateway {
+  isConnected(): boolean;
+  action(action: AmiAction): Promise<AmiResponse>;
+}
+
+export const AMI_GATEWAY = Symbol('AMI_GATEWAY');
