@@ -101,8 +101,8 @@ export class CallSessionService {
       await this.callEnded(open.channelId, { cause: null, causeText: 'Channel gone while call-control was disconnected' });
     }
     for (const channel of channelsInAsterisk) {
-      const inOurApp = (channel as AriChannel & { dialplan: { app_name?: string; app_data?: string } }).dialplan;
-      if (inOurApp.app_name !== 'Stasis' || !inOurApp.app_data?.startsWith(`${appName},`)) continue;
+      const { app_name: application, app_data: applicationArgs } = channel.dialplan;
+      if (application !== 'Stasis' || !applicationArgs?.startsWith(`${appName},`)) continue;
       if (this.sessions.get(channel.id)) continue;
       await this.serially(channel.id, 'adopt', async () => {
         const session = await this.openSession(channel, channel.dialplan.exten);

@@ -5,7 +5,8 @@ export interface AriChannel {
   state: string;
   caller: { name: string; number: string };
   connected: { name: string; number: string };
-  dialplan: { context: string; exten: string; priority: number };
+  /** app_name/app_data name the application the channel is in, e.g. Stasis with "hotline,inbound,12345". */
+  dialplan: { context: string; exten: string; priority: number; app_name?: string; app_data?: string };
   language?: string;
   creationtime: string;
 }

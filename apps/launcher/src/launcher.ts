@@ -1,0 +1,165 @@
+import path from 'node:path';
+import { Logger } from '@nestjs/common';
+import { LauncherConfig } from '@hotline/config';
+import { createDataSource, runMigrations } from '@hotline/database';
+import { startAsteriskInstance } from '@hotline/provisioning';
+import { AppProcessSupervisor } from './app-process.supervisor';
+import { renderBanner } from './launcher.banner';
+import { LauncherError, LauncherErrorCode } from './launcher.errors';
+import { provisionPostgres, redact } from './postgres.provisioner';
+import { checkRedis } from './redis.probe';
+
+interface AsteriskEndpoint {
+  ariUrl: string;
+  ariUsername: string;
+  ariPassword: string;
+  amiHost: string;
+  amiPort: number;
+  amiUsername: string;
+  amiPassword: string;
+  sipPort: number;
+  managed: boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * `npm start`: provision what is missing (Postgres, Asterisk), check what must exist (Redis), migrate,
+ * seed, start the apps, and stop all of it on Ctrl-C.
+ */
+export class Launcher {
+  private readonly logger = new Logger(Launcher.name);
+  private readonly cleanups: Array<{ name: string; run: () => Promise<void> }> = [];
+  private readonly supervisor = new AppProcessSupervisor((name, code) => {
+    this.logger.error(`${name} exited unexpectedly (code ${code}); stopping everything`);
+    void this.shutdown(1);
+  });
+  private shuttingDown = false;
+
+  constructor(private readonly config: LauncherConfig, private readonly repoRoot: string, private readonly hostEnv: Record<string, string | undefined>) {}
+
+  async run(): Promise<void> {
+    const started = Date.now();
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void this.shutdown(0));
+
+    const redisUrl = this.config.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    await this.timed('Redis', () => checkRedis(redisUrl));
+
+    const postgres = await this.timed('Postgres', () => provisionPostgres(this.config.DATABASE_URL, path.join(this.config.HOTLINE_DATA_DIR)));
+    this.cleanups.push({ name: 'Postgres', run: postgres.stop });
+    this.logger.log(`Postgres: ${postgres.source} (${redact(postgres.url)})`);
+
+    const asterisk = await this.timed('Asterisk', () => this.asterisk());
+    this.cleanups.push({ name: 'Asterisk', run: asterisk.stop });
+
+    await this.timed('Migrations', async () => {
+      const dataSource = await createDataSource(postgres.url).initialize();
+      try {
+        await runMigrations(dataSource);
+      } finally {
+        await dataSource.destroy();
+      }
+    });
+
+    const appEnv = this.appEnvironment(postgres.url, redisUrl, asterisk);
+    this.cleanups.push({ name: 'apps', run: () => this.supervisor.stopAll() });
+    await this.timed('call-control', () =>
+      this.supervisor.start({ name: 'call-control', script: this.dist('call-control'), env: appEnv, readyPattern: /taking calls/ }),
+    );
+    await this.timed('api and web', () =>
+      this.supervisor.start({ name: 'api', script: this.dist('api'), env: appEnv, readyPattern: /Nest application successfully started|listening on/i }),
+    );
+
+    process.stdout.write(
+      renderBanner({
+        webUrl: `http://${this.config.API_HOST}:${this.config.API_PORT}/`,
+        postgres: `${redact(postgres.url)} (${postgres.source})`,
+        redis: redisUrl,
+        asterisk: { sipPort: asterisk.sipPort, ariUrl: asterisk.ariUrl, amiPort: asterisk.amiPort, managed: asterisk.managed },
+        hotlineNumber: this.config.HOTLINE_NUMBER,
+        demoLogins: [],
+        elapsedSeconds: (Date.now() - started) / 1000,
+      }),
+    );
+  }
+
+  async shutdown(code: number): Promise<void> {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    this.logger.log('Stopping...');
+    for (const cleanup of [...this.cleanups].reverse()) {
+      try {
+        await cleanup.run();
+        this.logger.log(`Stopped ${cleanup.name}`);
+      } catch (error) {
+        this.logger.error(`Stopping ${cleanup.name} failed: ${(error as Error).message}`);
+        code = code || 1;
+      }
+    }
+    process.exit(code);
+  }
+
+  private async asterisk(): Promise<AsteriskEndpoint> {
+    const c = this.config;
+    const given = [c.ARI_URL, c.ARI_USERNAME, c.ARI_PASSWORD, c.AMI_USERNAME, c.AMI_PASSWORD];
+    if (given.some((value) => value !== undefined)) {
+      if (!given.every((value) => value !== undefined)) {
+        throw new LauncherError(
+          LauncherErrorCode.AsteriskSettingsIncomplete,
+          'To use an existing Asterisk, set all of ARI_URL, ARI_USERNAME, ARI_PASSWORD, AMI_USERNAME and AMI_PASSWORD (AMI_HOST and AMI_PORT default to 127.0.0.1:5038); or set none to let npm start run its own.',
+        );
+      }
+      return {
+        ariUrl: c.ARI_URL!, ariUsername: c.ARI_USERNAME!, ariPassword: c.ARI_PASSWORD!,
+        amiHost: c.AMI_HOST ?? '127.0.0.1', amiPort: c.AMI_PORT ?? 5038, amiUsername: c.AMI_USERNAME!, amiPassword: c.AMI_PASSWORD!,
+        sipPort: c.SIP_PORT, managed: false, stop: async () => undefined,
+      };
+    }
+    const instance = await startAsteriskInstance({
+      cacheDir: c.HOTLINE_CACHE_DIR,
+      name: 'dev',
+      sipPort: c.SIP_PORT,
+      ariHttpPort: c.ARI_HTTP_PORT,
+      amiPort: c.ASTERISK_AMI_PORT,
+      rtpStart: c.RTP_START,
+      rtpEnd: c.RTP_END,
+      hotlineNumber: c.HOTLINE_NUMBER,
+      ariApp: 'hotline',
+      carrierAddresses: c.CARRIER_ADDRESSES.split(',').map((address) => address.trim()),
+      log: (line: string) => this.logger.log(line),
+    });
+    return { ...instance, managed: true, stop: () => instance.stop() };
+  }
+
+  private appEnvironment(databaseUrl: string, redisUrl: string, asterisk: AsteriskEndpoint): Record<string, string> {
+    return {
+      PATH: this.hostEnv.PATH ?? '/usr/bin:/bin',
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      ARI_URL: asterisk.ariUrl,
+      ARI_USERNAME: asterisk.ariUsername,
+      ARI_PASSWORD: asterisk.ariPassword,
+      ARI_APP: 'hotline',
+      AMI_HOST: asterisk.amiHost,
+      AMI_PORT: String(asterisk.amiPort),
+      AMI_USERNAME: asterisk.amiUsername,
+      AMI_PASSWORD: asterisk.amiPassword,
+      API_HOST: this.config.API_HOST,
+      API_PORT: String(this.config.API_PORT),
+      WEB_DIST_DIR: path.join(this.repoRoot, 'dist', 'web'),
+      HOTLINE_NUMBER: this.config.HOTLINE_NUMBER,
+    };
+  }
+
+  private dist(app: string): string {
+    return path.join(this.repoRoot, 'dist', 'apps', app, 'src', 'main.js');
+  }
+
+  private async timed<T>(what: string, work: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    this.logger.log(`${what}...`);
+    const result = await work();
+    this.logger.log(`${what} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return result;
+  }
+}
