@@ -6,3 +6,5 @@ export * from './ari/ari-client.adapter';
 export * from './ami/ami.gateway';
 export * from './ami/ami-manager.adapter';
 export * from './telephony.module';
+export * from './hangup-cause';
+export * from './probes';

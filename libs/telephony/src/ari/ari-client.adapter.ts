@@ -153,6 +153,10 @@ export class AriClientAdapter implements AriGateway {
     }
   }
 
+  async subscribeToChannel(channelId: string): Promise<void> {
+    await this.request('applications', 'subscribe', { applicationName: this.options.app, eventSource: `channel:${channelId}` });
+  }
+
   async answer(channelId: string): Promise<void> {
     await this.request('channels', 'answer', { channelId });
   }

@@ -11,6 +11,11 @@ export interface AriGateway {
   /** Called after every (re)connect, so call logic can re-adopt channels: Asterisk sends no new StasisStart. */
   onConnected(handler: () => void): void;
   isConnected(): boolean;
+  /**
+   * Keeps the channel's events coming after it leaves Stasis: only then does ChannelDestroyed, the one
+   * event with the hangup cause of a caller's BYE, reach the app.
+   */
+  subscribeToChannel(channelId: string): Promise<void>;
   answer(channelId: string): Promise<void>;
   play(channelId: string, media: string[], playbackId: string, language?: string): Promise<void>;
   stopPlayback(playbackId: string): Promise<void>;

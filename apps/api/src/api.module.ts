@@ -1,0 +1,32 @@
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AppConfig, ConfigModule } from '@hotline/config';
+import { DatabaseModule } from '@hotline/database';
+import { RedisModule } from '@hotline/redis';
+import { CallsHttpModule } from './calls/calls-http.module';
+import { EventsModule } from './events/events.module';
+import { HealthModule } from './health/health.module';
+import { DomainErrorFilter } from './http/domain-error.filter';
+import { HttpConnectionDrain } from './http/http-connection-drain';
+import { MissingWebAppNotice, WebAppLocation, webAppStaticModule } from './web/web-app.static';
+
+@Module({})
+export class ApiModule {
+  /** Built from an explicit, already validated config, so tests and the launcher can run the api in-process. */
+  static forRoot(config: AppConfig, web: WebAppLocation): DynamicModule {
+    const webProviders: Provider[] = web.built ? [] : [{ provide: MissingWebAppNotice, useFactory: () => new MissingWebAppNotice(web) }];
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forConfig(config),
+        DatabaseModule,
+        RedisModule,
+        HealthModule,
+        CallsHttpModule,
+        EventsModule,
+        ...(web.built ? [webAppStaticModule(web)] : []),
+      ],
+      providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }, HttpConnectionDrain, ...webProviders],
+    };
+  }
+}

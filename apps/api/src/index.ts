@@ -1,0 +1,2 @@
+export * from './api-app.factory';
+export { ApiModule } from './api.module';

@@ -1,0 +1,36 @@
+import type { ApiErrorDto, CallListDto, CallSummaryDto, HealthDto } from '@hotline/contracts';
+
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly body?: ApiErrorDto,
+  ) {
+    super(message);
+    this.name = 'ApiRequestError';
+  }
+}
+
+async function errorFrom(response: Response): Promise<ApiRequestError> {
+  let body: ApiErrorDto | undefined;
+  try {
+    body = (await response.json()) as ApiErrorDto;
+  } catch {
+    // A proxy's HTML error page, or no body: the status alone has to do.
+  }
+  return new ApiRequestError(response.status, body?.message ?? `HTTP ${response.status}`, body);
+}
+
+async function getJson<T>(path: string, accept: (status: number) => boolean = (status) => status === 200): Promise<T> {
+  const response = await fetch(path, { headers: { accept: 'application/json' } });
+  if (!accept(response.status)) throw await errorFrom(response);
+  return (await response.json()) as T;
+}
+
+/** Same-origin calls: in production the api serves this app, in development Vite proxies /api. */
+export const apiClient = {
+  /** 503 still carries the full report (which component is down), so it is an answer, not an error. */
+  health: () => getJson<HealthDto>('/api/health', (status) => status === 200 || status === 503),
+  calls: (limit: number) => getJson<CallListDto>(`/api/calls?limit=${limit}`),
+  call: (id: string) => getJson<CallSummaryDto>(`/api/calls/${encodeURIComponent(id)}`),
+};

@@ -1,0 +1,4 @@
+export * from './api-error.dto';
+export * from './call.dto';
+export * from './health.dto';
+export * from './live-event.dto';
