@@ -117,6 +117,8 @@ function main() {
   if (node) return reexecUnder(node);
   ensureDependencies();
   switch (command) {
+    case 'setup':
+      return step(`Node ${process.versions.node} and dependencies are ready`);
     case 'build':
       return build();
     case 'start':
@@ -128,7 +130,7 @@ function main() {
       run(bin('vue-tsc'), ['-p', 'apps/web/tsconfig.json', '--noEmit']);
       return handOver(bin('jest'), ['--runInBand', ...passThrough]);
     default:
-      fail(`Unknown command "${command}": use start, test or build`);
+      fail(`Unknown command "${command}": use start, test, build or setup`);
   }
 }
 

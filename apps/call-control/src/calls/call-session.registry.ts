@@ -7,6 +7,8 @@ export interface CallSession {
   digitCount: number;
   playbackId: string | null;
   hangupAfterPlayback: boolean;
+  /** From ChannelHangupRequest; StasisEnd, which closes the call, carries no cause of its own. */
+  hangupCause: number | null;
 }
 
 /** Calls this process is handling right now, by the caller's channel id. */

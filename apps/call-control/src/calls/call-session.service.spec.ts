@@ -9,8 +9,9 @@ class FakeAri implements Partial<AriGateway> {
   readonly calls: string[] = [];
   failPlayWith: Error | null = null;
   channels: AriChannel[] = [];
+  subscribeToChannel = jest.fn(async (channelId: string) => void this.calls.push(`subscribe ${channelId}`));
   answer = jest.fn(async (channelId: string) => void this.calls.push(`answer ${channelId}`));
-  play = jest.fn(async (channelId: string, media: string[]) => {
+  play = jest.fn(async (channelId: string, media: string[], _playbackId: string) => {
     if (this.failPlayWith) throw this.failPlayWith;
     this.calls.push(`play ${channelId} ${media.join(',')}`);
   });
@@ -75,7 +76,7 @@ describe('CallSessionService', () => {
 
   it('records, answers and greets an inbound call', async () => {
     await service.callArrived(channel('c1'), ['inbound', '12345']);
-    expect(ari.calls).toEqual(['answer c1', 'play c1 sound:hotline/welcome']);
+    expect(ari.calls).toEqual(['subscribe c1', 'answer c1', 'play c1 sound:hotline/welcome']);
     expect(log.events.map((event) => event.type)).toEqual(['call.started', 'call.answered']);
     expect(published.map((event) => event.type)).toEqual(['call.started', 'call.answered']);
     expect(published[0].payload).toMatchObject({ callId: 'call-1', channelId: 'c1', callerNumber: '13800001234', dialedNumber: '12345' });
@@ -108,6 +109,21 @@ describe('CallSessionService', () => {
     const ended = log.events.filter((event) => event.type === 'call.ended');
     expect(ended).toHaveLength(1);
     expect(ended[0].payload).toMatchObject({ hangupCause: 16, hangupCauseText: 'Normal Clearing', durationMs: 5_000 });
+  });
+
+  it('closes the call with the requested cause when ChannelDestroyed never follows StasisEnd', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'] });
+    try {
+      await service.callArrived(channel('c1'), ['inbound', '12345']);
+      service.hangupRequested('c1', 17);
+      service.channelLeftApp('c1');
+      await jest.advanceTimersByTimeAsync(3_000);
+      await Promise.resolve();
+    } finally {
+      jest.useRealTimers();
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(log.events.at(-1)).toMatchObject({ type: 'call.ended', payload: { hangupCause: 17, hangupCauseText: 'User busy' } });
   });
 
   it('hangs up channels that arrive with unexpected arguments, recording nothing', async () => {

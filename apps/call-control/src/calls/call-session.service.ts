@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, Clock, KeyedSerialQueue } from '@hotline/common';
-import { ARI_GATEWAY, AriChannel, AriGateway, TelephonyError } from '@hotline/telephony';
+import { ARI_GATEWAY, AriChannel, AriGateway, NORMAL_CLEARING, TelephonyError, hangupCauseText } from '@hotline/telephony';
 import { PROMPT_LANGUAGE, prompts, welcomeMenuAction } from '../ivr/welcome-menu';
 import { CallEventPublisher } from './call-event.publisher';
 import { CallLogRepository } from './call-log.repository';
 import { CallSession, CallSessionRegistry } from './call-session.registry';
+
+const LEFT_APP_GRACE_MS = 3_000;
 
 export interface HangupInfo {
   cause: number | null;
@@ -37,6 +39,7 @@ export class CallSessionService {
         return;
       }
       const session = await this.openSession(channel, args[1] ?? channel.dialplan.exten);
+      await this.ari.subscribeToChannel(channel.id);
       await this.ari.answer(channel.id);
       const answeredAt = this.clock.now();
       await this.calls.markAnswered(session.callId, answeredAt);
@@ -67,8 +70,28 @@ export class CallSessionService {
     return this.serially(session.channelId, 'PlaybackFinished', async () => {
       if (session.playbackId !== playbackId) return;
       session.playbackId = null;
-      if (session.hangupAfterPlayback) await this.ari.hangup(session.channelId);
+      if (session.hangupAfterPlayback) {
+        session.hangupCause = NORMAL_CLEARING;
+        await this.ari.hangup(session.channelId);
+      }
     });
+  }
+
+  hangupRequested(channelId: string, cause: number | undefined): void {
+    const session = this.sessions.get(channelId);
+    if (session && cause !== undefined) session.hangupCause = cause;
+  }
+
+  /**
+   * ChannelDestroyed normally follows StasisEnd at once and closes the call with its cause. If it never
+   * comes (the subscription failed, or the channel went on in the dialplan), the call is closed anyway.
+   */
+  channelLeftApp(channelId: string): void {
+    setTimeout(() => {
+      if (!this.sessions.get(channelId)) return;
+      const cause = this.sessions.get(channelId)?.hangupCause ?? null;
+      void this.callEnded(channelId, { cause, causeText: cause === null ? 'Left the hotline app' : hangupCauseText(cause) });
+    }, LEFT_APP_GRACE_MS).unref();
   }
 
   callEnded(channelId: string, hangup: HangupInfo): Promise<void> {
@@ -96,7 +119,7 @@ export class CallSessionService {
     for (const open of await this.calls.listOpenCalls()) {
       if (live.has(open.channelId)) continue;
       if (!this.sessions.get(open.channelId)) {
-        this.sessions.add({ callId: open.id, channelId: open.channelId, startedAt: open.startedAt, digitCount: 0, playbackId: null, hangupAfterPlayback: false });
+        this.sessions.add({ callId: open.id, channelId: open.channelId, startedAt: open.startedAt, digitCount: 0, playbackId: null, hangupAfterPlayback: false, hangupCause: null });
       }
       await this.callEnded(open.channelId, { cause: null, causeText: 'Channel gone while call-control was disconnected' });
     }
@@ -120,7 +143,7 @@ export class CallSessionService {
       dialedNumber,
       startedAt,
     });
-    const session: CallSession = { callId, channelId: channel.id, startedAt, digitCount: 0, playbackId: null, hangupAfterPlayback: false };
+    const session: CallSession = { callId, channelId: channel.id, startedAt, digitCount: 0, playbackId: null, hangupAfterPlayback: false, hangupCause: null };
     this.sessions.add(session);
     if (created) {
       await this.record(session, 'call.started', startedAt, {

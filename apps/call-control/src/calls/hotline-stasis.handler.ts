@@ -18,6 +18,8 @@ export class HotlineStasisHandler implements OnApplicationBootstrap {
     this.ari.on('StasisStart', (event) => void this.calls.callArrived(event.channel, event.args));
     this.ari.on('ChannelDtmfReceived', (event) => void this.calls.digitPressed(event.channel.id, event.digit));
     this.ari.on('PlaybackFinished', (event) => void this.calls.playbackFinished(event.playback.id));
+    this.ari.on('ChannelHangupRequest', (event) => this.calls.hangupRequested(event.channel.id, event.cause));
+    this.ari.on('StasisEnd', (event) => this.calls.channelLeftApp(event.channel.id));
     this.ari.on('ChannelDestroyed', (event) =>
       void this.calls.callEnded(event.channel.id, { cause: event.cause, causeText: event.cause_txt }),
     );

@@ -1,0 +1,26 @@
+import { findFreePorts, findFreeUdpRange, startAsteriskInstance, type AsteriskInstance } from '@hotline/provisioning';
+import { processEnvironment } from '@hotline/config';
+import { testEnvironment } from './test-environment';
+
+/**
+ * Starts Asterisk with the same provisioning code as `npm start`, on free ports, under a unique instance
+ * name so test files (and a running `npm start`) never collide.
+ */
+export async function startTestAsterisk(name: string, ariApp: string, rtpFrom: number): Promise<AsteriskInstance> {
+  const [sipPort, ariHttpPort, amiPort] = await findFreePorts(3);
+  const rtp = await findFreeUdpRange(40, { from: rtpFrom, to: rtpFrom + 4_000 });
+  return startAsteriskInstance({
+    cacheDir: testEnvironment.HOTLINE_CACHE_DIR,
+    name,
+    sipPort: sipPort!,
+    ariHttpPort: ariHttpPort!,
+    amiPort: amiPort!,
+    rtpStart: rtp.start,
+    rtpEnd: rtp.end,
+    hotlineNumber: '12345',
+    ariApp,
+    carrierAddresses: ['127.0.0.1'],
+    env: processEnvironment(),
+    log: (line) => process.stderr.write(`[asterisk ${name}] ${line}\n`),
+  });
+}
