@@ -8,11 +8,10 @@ import { INestApplicationContext } from '@nestjs/common';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { appConfigSchema, loadConfig } from '@hotline/config';
-import type { AsteriskInstance } from '@hotline/provisioning';
+import { findFreePorts, type AsteriskInstance } from '@hotline/provisioning';
 import { HotlineEvent, hotlineEventChannel, parseHotlineEvent } from '@hotline/realtime';
 import { createCallControlApp } from '../../apps/call-control/src/call-control.app';
 import { startTestAsterisk } from '../support/asterisk-test-instance';
-import { freePort } from '../support/free-port';
 import { RtpListener } from '../support/sipp/rtp-listener';
 import { dtmfSequenceXml, runSipp, SIPP_SCENARIOS } from '../support/sipp/sipp.runner';
 import { TestDatabase } from '../support/test-database';
@@ -71,7 +70,7 @@ describe('inbound call through call-control (real Asterisk, SIPp, Postgres, Redi
   });
 
   const placeCall = async (caller: string, digits: string) => {
-    const [sipPort, mediaPort, rtpPort] = [await freePort(), await freePort(), await freePort()];
+    const [sipPort, mediaPort, rtpPort] = (await findFreePorts(3)) as [number, number, number];
     const listener = await RtpListener.start({ port: rtpPort });
     try {
       const result = await runSipp({
@@ -125,7 +124,7 @@ describe('inbound call through call-control (real Asterisk, SIPp, Postgres, Redi
 
   it('rejects a call to an unknown number cleanly: 404, nothing recorded, logged by Asterisk', async () => {
     const before = (await db.query(`SELECT count(*)::int AS n FROM calls`)).rows[0].n;
-    const [sipPort, mediaPort] = [await freePort(), await freePort()];
+    const [sipPort, mediaPort] = (await findFreePorts(2)) as [number, number];
     const result = await runSipp({
       scenarioFile: SIPP_SCENARIOS.unknownNumber,
       service: '88888',

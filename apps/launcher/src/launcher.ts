@@ -7,6 +7,7 @@ import { AppProcessSupervisor } from './app-process.supervisor';
 import { renderBanner } from './launcher.banner';
 import { LauncherError, LauncherErrorCode } from './launcher.errors';
 import { provisionPostgres, redact } from './postgres.provisioner';
+import { persistentSecret } from './persistent-secret';
 import { checkRedis } from './redis.probe';
 
 interface AsteriskEndpoint {
@@ -39,7 +40,9 @@ export class Launcher {
 
   async run(): Promise<void> {
     const started = Date.now();
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void this.shutdown(0));
+    // Ctrl-C reaches every process of the terminal's group, and the launch script relays it too: later copies
+    // of the signal must not kill the launcher halfway through stopping Asterisk.
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void this.shutdown(0));
 
     const redisUrl = this.config.REDIS_URL ?? 'redis://127.0.0.1:6379';
     await this.timed('Redis', () => checkRedis(redisUrl));
@@ -60,13 +63,13 @@ export class Launcher {
       }
     });
 
-    const appEnv = this.appEnvironment(postgres.url, redisUrl, asterisk);
+    const appEnv = this.appEnvironment(postgres.url, redisUrl, asterisk, await persistentSecret(this.config.HOTLINE_DATA_DIR, 'jwt-secret'));
     this.cleanups.push({ name: 'apps', run: () => this.supervisor.stopAll() });
     await this.timed('call-control', () =>
       this.supervisor.start({ name: 'call-control', script: this.dist('call-control'), env: appEnv, readyPattern: /taking calls/ }),
     );
     await this.timed('api and web', () =>
-      this.supervisor.start({ name: 'api', script: this.dist('api'), env: appEnv, readyPattern: /Nest application successfully started|listening on/i }),
+      this.supervisor.start({ name: 'api', script: this.dist('api'), env: appEnv, readyPattern: /Listening on http/ }),
     );
 
     process.stdout.write(
@@ -130,7 +133,7 @@ export class Launcher {
     return { ...instance, managed: true, stop: () => instance.stop() };
   }
 
-  private appEnvironment(databaseUrl: string, redisUrl: string, asterisk: AsteriskEndpoint): Record<string, string> {
+  private appEnvironment(databaseUrl: string, redisUrl: string, asterisk: AsteriskEndpoint, jwtSecret: string): Record<string, string> {
     return {
       PATH: this.hostEnv.PATH ?? '/usr/bin:/bin',
       NODE_ENV: 'production',
@@ -148,6 +151,7 @@ export class Launcher {
       API_PORT: String(this.config.API_PORT),
       WEB_DIST_DIR: path.join(this.repoRoot, 'dist', 'web'),
       HOTLINE_NUMBER: this.config.HOTLINE_NUMBER,
+      JWT_SECRET: jwtSecret,
     };
   }
 
