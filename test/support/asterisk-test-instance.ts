@@ -7,11 +7,13 @@ import { testEnvironment } from './test-environment';
  * name so test files (and a running `npm start`) never collide.
  */
 export async function startTestAsterisk(name: string, ariApp: string, rtpFrom: number): Promise<AsteriskInstance> {
+  // The pid keeps concurrent runs (a developer's and CI's, on one machine) from stopping each other's instance.
+  const instanceName = `${name}-${process.pid}`;
   const [sipPort, ariHttpPort, amiPort] = await findFreePorts(3);
   const rtp = await findFreeUdpRange(40, { from: rtpFrom, to: rtpFrom + 4_000 });
   return startAsteriskInstance({
     cacheDir: testEnvironment.HOTLINE_CACHE_DIR,
-    name,
+    name: instanceName,
     sipPort: sipPort!,
     ariHttpPort: ariHttpPort!,
     amiPort: amiPort!,
@@ -21,6 +23,6 @@ export async function startTestAsterisk(name: string, ariApp: string, rtpFrom: n
     ariApp,
     carrierAddresses: ['127.0.0.1'],
     env: processEnvironment(),
-    log: (line) => process.stderr.write(`[asterisk ${name}] ${line}\n`),
+    log: (line) => process.stderr.write(`[asterisk ${instanceName}] ${line}\n`),
   });
 }

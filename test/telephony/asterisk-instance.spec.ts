@@ -12,11 +12,13 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { findFreePorts, findFreeUdpRange, startAsteriskInstance, type AsteriskInstance } from '@hotline/provisioning';
+import { processEnvironment } from '@hotline/config';
 import { RtpListener } from '../support/sipp/rtp-listener';
+import { testEnvironment } from '../support/test-environment';
 import { dtmfSequenceXml, runSipp, sippVersion, SIPP_SCENARIOS } from '../support/sipp/sipp.runner';
 
 // Same cache as the launcher so npm start and npm test share one chroot.
-const CACHE_DIR = process.env.HOTLINE_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'hotline12345');
+const CACHE_DIR = testEnvironment.HOTLINE_CACHE_DIR;
 const HOTLINE_NUMBER = '12345';
 const ARI_APP = 'hotline';
 
@@ -37,7 +39,7 @@ describe('Asterisk instance (real chroot, SIPp)', () => {
     const started = Date.now();
     instance = await startAsteriskInstance({
       cacheDir: CACHE_DIR,
-      name: 'telephony-proof',
+      name: `telephony-proof-${process.pid}`,
       sipPort: ports.sip,
       ariHttpPort: ports.ari,
       amiPort: ports.ami,
@@ -46,7 +48,7 @@ describe('Asterisk instance (real chroot, SIPp)', () => {
       hotlineNumber: HOTLINE_NUMBER,
       ariApp: ARI_APP,
       carrierAddresses: ['127.0.0.1'],
-      env: process.env,
+      env: processEnvironment(),
       log: (line) => process.stderr.write(`[telephony] ${line}\n`),
     });
     process.stderr.write(`[telephony] instance ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
