@@ -10,6 +10,7 @@ import { Client } from 'pg';
 import { appConfigSchema, loadConfig } from '@hotline/config';
 import { findFreePorts, type AsteriskInstance } from '@hotline/provisioning';
 import { HotlineEvent, hotlineEventChannel, parseHotlineEvent } from '@hotline/realtime';
+import { AMI_GATEWAY, AmiManagerAdapter, ARI_GATEWAY, AriClientAdapter } from '@hotline/telephony';
 import { createCallControlApp } from '../../apps/call-control/src/call-control.app';
 import { startTestAsterisk } from '../support/asterisk-test-instance';
 import { RtpListener } from '../support/sipp/rtp-listener';
@@ -120,6 +121,23 @@ describe('inbound call through call-control (real Asterisk, SIPp, Postgres, Redi
     expect(forThisCall.map((event) => event.type)).toEqual(events.map((event) => event.type));
     expect(forThisCall.filter((event) => event.type === 'call.dtmf').map((event) => (event.payload as { digit: string }).digit)).toEqual(['1', '4', '7']);
     expect(new Set(forThisCall.map((event) => event.id)).size).toBe(forThisCall.length);
+  });
+
+  it('reconnects ARI and AMI with backoff after Asterisk restarts, and takes calls again', async () => {
+    const ari = callControl.get<AriClientAdapter>(ARI_GATEWAY);
+    const ami = callControl.get<AmiManagerAdapter>(AMI_GATEWAY);
+    expect(ari.isConnected() && ami.isConnected()).toBe(true);
+    await asterisk.rx('core restart now');
+    await waitFor(() => !ari.isConnected(), 10_000, 'ARI to notice the restart');
+    await waitFor(() => ari.isConnected() && ami.isConnected(), 30_000, 'ARI and AMI to reconnect');
+
+    const { result } = await placeCall('13700137000', '9');
+    expect(result.exitCode).toBe(0);
+    await waitFor(
+      async () => (await db.query(`SELECT 1 FROM calls WHERE caller_number = '13700137000' AND status = 'ended'`)).rowCount === 1,
+      10_000,
+      'the call after the restart to be recorded',
+    );
   });
 
   it('rejects a call to an unknown number cleanly: 404, nothing recorded, logged by Asterisk', async () => {
