@@ -72,9 +72,12 @@ function ensureDependencies() {
   const stamp = path.join(root, 'node_modules', '.hotline-installed');
   const lockHash = `${fileHash(path.join(root, 'package-lock.json'))} node-${process.versions.node}`;
   if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === lockHash) return;
-  step('Installing dependencies (npm ci)...');
+  step('Installing dependencies (npm install from package-lock.json)...');
   const started = Date.now();
-  run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error']);
+  // Not `npm ci`: the registry mirror here lacks other platforms' optional binaries (e.g. @swc/core-darwin-*),
+  // so the lock cannot list them and `npm ci` refuses it as out of sync. `npm install` installs the same locked
+  // versions and tolerates the missing optional packages.
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error']);
   fs.writeFileSync(stamp, lockHash);
   step(`Dependencies installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
