@@ -32,6 +32,26 @@ export const appConfigSchema = z.object({
   // Where the built web app lives; the api serves it when present.
   WEB_DIST_DIR: z.string().min(1).default('dist/web'),
   HOTLINE_NUMBER: z.string().regex(/^\d{3,8}$/, 'must be 3 to 8 digits').default('12345'),
+  // Work orders: signs login tokens. Required in production; development and tests get a fixed one.
+  JWT_SECRET: secret.optional(),
+  JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(8 * 3600),
+  // Which jurisdiction's deadlines this deployment follows (libs/sla presets: bortala-2020, guizhou-2024,
+  // ningxia-2025, city-rules). A code, not a rule set: the rules themselves are data.
+  SLA_PRESET: z.string().regex(/^[a-z0-9-]+$/, 'use a preset code such as ningxia-2025').default('ningxia-2025'),
+  // Citizen progress lookup (order number + last 4 phone digits): attempts per client per minute.
+  PROGRESS_LOOKUP_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(5),
+  // Durable deadline timers (pg-boss) keep their tables in this schema.
+  PGBOSS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'use a lower-case SQL identifier').default('pgboss'),
+  // A timer job still active after this long is taken to have died with its process and is run again.
+  TIMER_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  // How often pg-boss looks for such expired jobs (and does its other housekeeping).
+  // How often an idle worker polls for due timers (deadlines are minutes to days apart).
+  TIMER_POLL_SECONDS: z.coerce.number().min(0.5).max(300).default(2),
+  TIMER_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+}).superRefine((config, context) => {
+  if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
+    context.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production' });
+  }
 });
 
 export type AppConfig = z.infer<typeof appConfigSchema>;
