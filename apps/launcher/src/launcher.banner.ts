@@ -11,7 +11,7 @@ export interface BannerFacts {
 /** What a person needs after `npm start`: where things are, how to log in, how to place a call. */
 export function renderBanner(facts: BannerFacts): string {
   const logins = facts.demoLogins.length
-    ? facts.demoLogins.map((login) => `     ${login.username.padEnd(14)} ${login.password.padEnd(14)} ${login.role}`).join('\n')
+    ? facts.demoLogins.map((login) => `     ${login.username.padEnd(18)} ${login.password.padEnd(12)} ${login.role}`).join('\n')
     : '     (no demo users yet)';
   return [
     '',
@@ -25,7 +25,7 @@ export function renderBanner(facts: BannerFacts): string {
     `  Asterisk:             SIP udp 127.0.0.1:${facts.asterisk.sipPort}, ARI ${facts.asterisk.ariUrl}, AMI 127.0.0.1:${facts.asterisk.amiPort}` +
       (facts.asterisk.managed ? ' (started by npm start, loopback only)' : ' (existing server)'),
     '',
-    '  Demo logins (username / password / role):',
+    '  Demo logins (username / password / role), e.g. POST /api/auth/login:',
     logins,
     '',
     `  Place a test call to ${facts.hotlineNumber} with SIPp (listens to the welcome, presses 1 4 7, hears them said back):`,

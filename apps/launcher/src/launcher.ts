@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Logger } from '@nestjs/common';
+import { DEMO_LOGINS, DEMO_PASSWORD, seedDemoData } from '@hotline/auth';
 import { LauncherConfig } from '@hotline/config';
 import { createDataSource, runMigrations } from '@hotline/database';
 import { startAsteriskInstance } from '@hotline/provisioning';
@@ -54,10 +55,11 @@ export class Launcher {
     const asterisk = await this.timed('Asterisk', () => this.asterisk());
     this.cleanups.push({ name: 'Asterisk', run: asterisk.stop });
 
-    await this.timed('Migrations', async () => {
+    await this.timed('Migrations and demo data', async () => {
       const dataSource = await createDataSource(postgres.url).initialize();
       try {
         await runMigrations(dataSource);
+        await seedDemoData(dataSource);
       } finally {
         await dataSource.destroy();
       }
@@ -79,7 +81,7 @@ export class Launcher {
         redis: redisUrl,
         asterisk: { sipPort: asterisk.sipPort, ariUrl: asterisk.ariUrl, amiPort: asterisk.amiPort, managed: asterisk.managed },
         hotlineNumber: this.config.HOTLINE_NUMBER,
-        demoLogins: [],
+        demoLogins: DEMO_LOGINS.map((login) => ({ username: login.username, password: DEMO_PASSWORD, role: `${login.role} · ${login.displayName}` })),
         elapsedSeconds: (Date.now() - started) / 1000,
       }),
     );
