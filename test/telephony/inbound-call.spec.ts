@@ -8,7 +8,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { appConfigSchema, loadConfig } from '@hotline/config';
-import { findFreePorts, type AsteriskInstance } from '@hotline/provisioning';
+import { findFreePorts, telephonyEnvironment, type AsteriskInstance } from '@hotline/provisioning';
 import { HotlineEvent, hotlineEventChannel, parseHotlineEvent } from '@hotline/realtime';
 import { AMI_GATEWAY, AmiManagerAdapter, ARI_GATEWAY, AriClientAdapter } from '@hotline/telephony';
 import { createCallControlApp } from '../../apps/call-control/src/call-control.app';
@@ -47,14 +47,7 @@ describe('inbound call through call-control (real Asterisk, SIPp, Postgres, Redi
       DATABASE_URL: database.url,
       REDIS_URL: testEnvironment.TEST_REDIS_URL,
       REDIS_PREFIX: prefix,
-      ARI_URL: asterisk.ariUrl,
-      ARI_USERNAME: asterisk.ariUsername,
-      ARI_PASSWORD: asterisk.ariPassword,
-      ARI_APP: 'hotline',
-      AMI_HOST: asterisk.amiHost,
-      AMI_PORT: String(asterisk.amiPort),
-      AMI_USERNAME: asterisk.amiUsername,
-      AMI_PASSWORD: asterisk.amiPassword,
+      ...telephonyEnvironment(asterisk, 'hotline'),
       LOG_LEVEL: 'warn',
     });
     callControl = await createCallControlApp(config, { waitForAsterisk: true });

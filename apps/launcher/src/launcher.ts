@@ -3,13 +3,15 @@ import { Logger } from '@nestjs/common';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemoData } from '@hotline/auth';
 import { LauncherConfig } from '@hotline/config';
 import { createDataSource, runMigrations } from '@hotline/database';
-import { startAsteriskInstance } from '@hotline/provisioning';
+import { startAsteriskInstance, telephonyEnvironment } from '@hotline/provisioning';
 import { AppProcessSupervisor } from './app-process.supervisor';
 import { renderBanner } from './launcher.banner';
 import { LauncherError, LauncherErrorCode } from './launcher.errors';
 import { provisionPostgres, redact } from './postgres.provisioner';
 import { persistentSecret } from './persistent-secret';
 import { checkRedis } from './redis.probe';
+
+const ARI_APP = 'hotline';
 
 interface AsteriskEndpoint {
   ariUrl: string;
@@ -128,7 +130,7 @@ export class Launcher {
       rtpStart: c.RTP_START,
       rtpEnd: c.RTP_END,
       hotlineNumber: c.HOTLINE_NUMBER,
-      ariApp: 'hotline',
+      ariApp: ARI_APP,
       carrierAddresses: c.CARRIER_ADDRESSES.split(',').map((address) => address.trim()),
       log: (line: string) => this.logger.log(line),
     });
@@ -141,14 +143,7 @@ export class Launcher {
       NODE_ENV: 'production',
       DATABASE_URL: databaseUrl,
       REDIS_URL: redisUrl,
-      ARI_URL: asterisk.ariUrl,
-      ARI_USERNAME: asterisk.ariUsername,
-      ARI_PASSWORD: asterisk.ariPassword,
-      ARI_APP: 'hotline',
-      AMI_HOST: asterisk.amiHost,
-      AMI_PORT: String(asterisk.amiPort),
-      AMI_USERNAME: asterisk.amiUsername,
-      AMI_PASSWORD: asterisk.amiPassword,
+      ...telephonyEnvironment(asterisk, ARI_APP),
       API_HOST: this.config.API_HOST,
       API_PORT: String(this.config.API_PORT),
       WEB_DIST_DIR: path.join(this.repoRoot, 'dist', 'web'),

@@ -21,3 +21,4 @@ export { spawnCommand, type CommandRunner, type CommandSpec, type CommandResult 
 export { withFileLock, type FileLockOptions } from './file.lock';
 export { DEFAULT_HOST_ENV, type HostEnv, type ProvisioningLog } from './provisioning.types';
 export * from './provisioning.errors';
+export { telephonyEnvironment, type TelephonyEndpoint } from './telephony-environment';
