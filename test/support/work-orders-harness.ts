@@ -1,3 +1,5 @@
+import { APP_FILTER } from '@nestjs/core';
+import { DomainErrorFilter } from '../../apps/api/src/http/domain-error.filter';
 import { INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AppConfig, appConfigSchema, ConfigModule, loadConfig } from '@hotline/config';
@@ -51,18 +53,23 @@ export async function createWorkOrdersHarness(options: {
   database?: TestDatabase;
   /** The pg-boss timer worker; off unless a test is about timers. */
   timerWorker?: TimerWorkerOptions;
+  /** Extra provider values, e.g. a small SEARCH_WINDOW so both search phases run on little data. */
+  providers?: [token: symbol, value: unknown][];
 }): Promise<WorkOrdersHarness & { database: TestDatabase }> {
   const database = options.database ?? (await TestDatabase.create(options.label));
   const config = testConfig(database.url, options.config);
   const clock = new FixedClock(options.now);
-  const moduleRef = await Test.createTestingModule({
+  let builder = Test.createTestingModule({
     imports: [ConfigModule.forConfig(config), DatabaseModule, RedisModule, ...options.modules],
+    // The api's one domain-error filter, as ApiModule registers it.
+    providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
   })
     .overrideProvider(CLOCK)
     .useValue(clock)
     .overrideProvider(TIMER_WORKER_OPTIONS)
-    .useValue(options.timerWorker ?? { enabled: false, pollingIntervalSeconds: 1 })
-    .compile();
+    .useValue(options.timerWorker ?? { enabled: false, pollingIntervalSeconds: 1 });
+  for (const [token, value] of options.providers ?? []) builder = builder.overrideProvider(token).useValue(value);
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication({ logger: ['error'] });
   await app.init();
   const dataSource = app.get(DataSource);

@@ -5,6 +5,7 @@ import { DatabaseModule } from '@hotline/database';
 import { RedisModule } from '@hotline/redis';
 import { CallsHttpModule } from './calls/calls-http.module';
 import { EventsModule } from './events/events.module';
+import { WorkOrdersHttpModule } from './work-orders/work-orders-http.module';
 import { HealthModule } from './health/health.module';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { HttpConnectionDrain } from './http/http-connection-drain';
@@ -24,6 +25,7 @@ export class ApiModule {
         HealthModule,
         CallsHttpModule,
         EventsModule,
+        WorkOrdersHttpModule,
         ...(web.built ? [webAppStaticModule(web)] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }, HttpConnectionDrain, ...webProviders],

@@ -1,16 +1,24 @@
 import type { ApiErrorIssueDto } from '@hotline/contracts';
+import { DomainError, DomainErrorKind } from '@hotline/common';
+
+export enum CallsErrorCode {
+  InvalidQuery = 'INVALID_CALLS_QUERY',
+  NotFound = 'CALL_NOT_FOUND',
+}
 
 /** A request to the calls read side broke a rule; each issue names the field and the rule. */
-export class InvalidCallsQueryError extends Error {
+export class InvalidCallsQueryError extends DomainError {
+  readonly kind = DomainErrorKind.Invalid;
+
   constructor(readonly issues: readonly ApiErrorIssueDto[]) {
-    super(issues.map((issue) => `${issue.field}: ${issue.message}`).join('; '));
-    this.name = 'InvalidCallsQueryError';
+    super(CallsErrorCode.InvalidQuery, issues.map((issue) => `${issue.field}: ${issue.message}`).join('; '), { issues: [...issues] });
   }
 }
 
-export class CallNotFoundError extends Error {
+export class CallNotFoundError extends DomainError {
+  readonly kind = DomainErrorKind.NotFound;
+
   constructor(readonly callId: string) {
-    super(`Call ${callId} not found`);
-    this.name = 'CallNotFoundError';
+    super(CallsErrorCode.NotFound, `Call ${callId} not found`, { callId });
   }
 }

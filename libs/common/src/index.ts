@@ -1,2 +1,3 @@
 export * from './clock';
 export * from './keyed-serial-queue';
+export * from './domain.error';

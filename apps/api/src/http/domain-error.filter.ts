@@ -1,32 +1,56 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
-import type { ApiErrorDto } from '@hotline/contracts';
-import { CallNotFoundError, InvalidCallsQueryError } from '@hotline/calls';
+import { DomainError, DomainErrorKind } from '@hotline/common';
 
-type DomainError = InvalidCallsQueryError | CallNotFoundError;
+const STATUS: Record<DomainErrorKind, HttpStatus> = {
+  [DomainErrorKind.Invalid]: HttpStatus.BAD_REQUEST,
+  [DomainErrorKind.Unauthenticated]: HttpStatus.UNAUTHORIZED,
+  [DomainErrorKind.Forbidden]: HttpStatus.FORBIDDEN,
+  [DomainErrorKind.NotFound]: HttpStatus.NOT_FOUND,
+  [DomainErrorKind.Conflict]: HttpStatus.CONFLICT,
+  [DomainErrorKind.TooManyRequests]: HttpStatus.TOO_MANY_REQUESTS,
+};
+
+export interface DomainErrorBody {
+  statusCode: number;
+  error: string;
+  /** Stable reason code, e.g. ILLEGAL_TRANSITION, STALE_VERSION, RETURN_WINDOW_CLOSED. */
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+  issues?: { field: string; rule: string; message: string }[];
+}
+
+interface HttpResponse {
+  status(code: number): HttpResponse;
+  setHeader(name: string, value: string): void;
+  json(body: unknown): void;
+}
 
 /**
- * The one place where domain errors become HTTP answers, so services stay free of HTTP. Anything not listed
- * here (Nest's own HttpExceptions, bugs) keeps Nest's default handling: 4xx as thrown, 500 logged.
+ * The one place where domain errors (calls, work orders, org, auth, ...) become HTTP answers: the error's
+ * kind picks the status, its code and details go into the body. Services never speak HTTP. Anything else
+ * (Nest's own HttpExceptions, bugs) keeps Nest's default handling: 4xx as thrown, 500 logged.
  */
-@Catch(InvalidCallsQueryError, CallNotFoundError)
+@Catch(DomainError)
 export class DomainErrorFilter implements ExceptionFilter<DomainError> {
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  private readonly logger = new Logger(DomainErrorFilter.name);
 
   catch(error: DomainError, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<HttpResponse>();
     const body = DomainErrorFilter.toBody(error);
-    this.adapterHost.httpAdapter.reply(host.switchToHttp().getResponse(), body, body.statusCode);
-  }
-
-  static toBody(error: DomainError): ApiErrorDto {
-    if (error instanceof InvalidCallsQueryError) {
-      return { ...DomainErrorFilter.status(HttpStatus.BAD_REQUEST), message: error.message, issues: [...error.issues] };
+    if (error.kind === DomainErrorKind.TooManyRequests && typeof error.details.retryAfterSeconds === 'number') {
+      response.setHeader('Retry-After', String(error.details.retryAfterSeconds));
     }
-    return { ...DomainErrorFilter.status(HttpStatus.NOT_FOUND), message: error.message };
+    this.logger.debug(`${body.statusCode} ${body.code}: ${body.message}`);
+    response.status(body.statusCode).json(body);
   }
 
-  private static status(statusCode: HttpStatus): Pick<ApiErrorDto, 'statusCode' | 'error'> {
-    return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error' };
+  static toBody(error: DomainError): DomainErrorBody {
+    const statusCode = STATUS[error.kind];
+    const issues = (error.details as { issues?: DomainErrorBody['issues'] }).issues;
+    const details = { ...error.details };
+    delete details.issues;
+    return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', code: error.code, message: error.message, details, ...(issues ? { issues } : {}) };
   }
 }

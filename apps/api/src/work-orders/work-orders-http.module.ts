@@ -1,10 +1,8 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from '@hotline/auth';
 import { WorkOrdersModule } from '@hotline/work-orders';
 import { AuthController } from '../auth/auth.controller';
 import { OrgController } from '../org/org.controller';
-import { WorkOrdersDomainErrorFilter } from './domain-error.filter';
 import { ProgressController } from './progress.controller';
 import { ReferenceDataController } from './reference-data.controller';
 import { WorkOrdersController } from './work-orders.controller';
@@ -16,6 +14,5 @@ import { WorkOrdersController } from './work-orders.controller';
 @Module({
   imports: [WorkOrdersModule, AuthModule],
   controllers: [AuthController, OrgController, WorkOrdersController, ReferenceDataController, ProgressController],
-  providers: [{ provide: APP_FILTER, useClass: WorkOrdersDomainErrorFilter }],
 })
 export class WorkOrdersHttpModule {}
