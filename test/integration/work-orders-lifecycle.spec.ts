@@ -13,6 +13,7 @@ import {
   WorkOrderQueryService,
   WorkOrdersModule,
   WorkOrderStatus,
+  SEARCH_WINDOW,
 } from '@hotline/work-orders';
 import { categoryId, createWorkOrdersHarness, loadOrgFixture, OrgFixture, WorkOrdersHarness } from '../support/work-orders-harness';
 
@@ -32,7 +33,13 @@ describe('work-order lifecycle (real Postgres, Ningxia 2025 preset)', () => {
 
   beforeAll(async () => {
     // Wednesday before National Day 2026.
-    harness = await createWorkOrdersHarness({ label: 'wo_lifecycle', modules: [WorkOrdersModule], now: '2026-09-30T10:00:00+08:00' });
+    harness = await createWorkOrdersHarness({
+      label: 'wo_lifecycle',
+      modules: [WorkOrdersModule],
+      now: '2026-09-30T10:00:00+08:00',
+      // A tiny search window, so searches here run both phases (recent window, then the GIN index).
+      providers: [[SEARCH_WINDOW, 3]],
+    });
     lifecycle = harness.app.get(WorkOrderLifecycleService);
     queries = harness.app.get(WorkOrderQueryService);
     org = await loadOrgFixture(harness.dataSource);
@@ -274,5 +281,35 @@ describe('work-order lifecycle (real Postgres, Ningxia 2025 preset)', () => {
     const order = await dispatched({ emergencyLinked: true, type: RequestType.Help });
     expect(order.signDueAt?.toISOString()).toBe('2026-09-30T17:00:00.000Z'); // 10-01 01:00 CST
     expect(order.handleDueAt?.toISOString()).toBe('2026-10-02T16:00:00.000Z'); // 10-02 24:00 CST
+  });
+
+  describe('list and search', () => {
+    it('finds every match newest first across the recent window and the index, page by page, for centre and unit', async () => {
+      const matching: string[] = [];
+      for (let i = 0; i < 12; i += 1) {
+        harness.clock.advance(60_000);
+        const order = i % 3 === 0
+          ? await dispatched({ subject: `井盖缺失 ${i}`, content: `人行道井盖缺失存在安全隐患 ${i}` })
+          : await dispatched();
+        if (i % 3 === 0) matching.unshift(order.id);
+      }
+      // A co-handled order shows up in the co-handling unit's list too.
+      const co = await dispatched({ subject: '井盖缺失 co', content: '人行道井盖缺失, 街道协办' }, [org.units['bole.qingdeli']]);
+      matching.unshift(co.id);
+      const collect = async (actor: Actor) => {
+        const ids: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await queries.list(actor, { q: '井盖缺失', limit: 2, cursor });
+          ids.push(...page.items.map((item) => item.id));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        return ids;
+      };
+      expect(await collect(u('reviewer'))).toEqual(matching);
+      expect(await collect(u('market.handler'))).toEqual(matching);
+      expect(await collect(u('qingdeli.handler'))).toEqual([co.id]);
+      expect((await queries.list(u('qingdeli.handler'), { limit: 100 })).items.map((item) => item.id)).toContain(co.id);
+    });
   });
 });

@@ -8,7 +8,7 @@ import { PgTransactionRunner, TransactionRunner } from './pg-transaction';
 import { ProgressLookupService } from './progress-lookup.service';
 import { RateLimiter, RedisRateLimiter } from './rate-limiter';
 import { WorkOrderLifecycleService } from './work-order-lifecycle.service';
-import { WorkOrderQueryService } from './work-order-query.service';
+import { SEARCH_WINDOW, WorkOrderQueryService } from './work-order-query.service';
 import { WorkOrderTimerHandler } from './work-order-timer.handler';
 import { TIMER_WORKER_OPTIONS, TimerWorkerOptions, WorkOrderTimerWorker } from './work-order-timer.worker';
 import { APP_CONFIG, AppConfig } from '@hotline/config';
@@ -35,6 +35,7 @@ import { WorkOrderRepository } from './work-order.repository';
     PgBossService,
     WorkOrderLifecycleService,
     WorkOrderQueryService,
+    { provide: SEARCH_WINDOW, useValue: null },
     WorkOrderTimerHandler,
     WorkOrderTimerWorker,
     ProgressLookupService,
