@@ -50,7 +50,7 @@ export class Launcher {
     const redisUrl = this.config.REDIS_URL ?? 'redis://127.0.0.1:6379';
     await this.timed('Redis', () => checkRedis(redisUrl));
 
-    const postgres = await this.timed('Postgres', () => provisionPostgres(this.config.DATABASE_URL, path.join(this.config.HOTLINE_DATA_DIR)));
+    const postgres = await this.timed('Postgres', () => provisionPostgres({ databaseUrl: this.config.DATABASE_URL, dataDir: this.config.HOTLINE_DATA_DIR }));
     this.cleanups.push({ name: 'Postgres', run: postgres.stop });
     this.logger.log(`Postgres: ${postgres.source} (${redact(postgres.url)})`);
 

