@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@hotline/config';
 import { ApiModule } from './api.module';
+import { useRequestBodyParsing } from './http/request-body.parsing';
 import { locateWebApp } from './web/web-app.static';
 
 export interface ApiAppOptions {
@@ -40,7 +41,10 @@ function setUpOpenApi(app: INestApplication): void {
 /** Creates and initialises the api (database migrated, routes mounted) without listening. */
 export async function createApiApp(config: AppConfig, options: ApiAppOptions = {}): Promise<INestApplication> {
   const web = locateWebApp(config.WEB_DIST_DIR, options.baseDir ?? process.cwd());
-  const app = await NestFactory.create(ApiModule.forRoot(config, web), { logger: logLevelsUpTo(config.LOG_LEVEL) });
+  // Body parsing is ours (limits, 400/413/415 answers): with the web app mounted, serve-static's error
+  // middleware would otherwise turn every malformed /api body into "404 Cannot POST".
+  const app = await NestFactory.create(ApiModule.forRoot(config, web), { logger: logLevelsUpTo(config.LOG_LEVEL), bodyParser: false });
+  useRequestBodyParsing(app);
   app.setGlobalPrefix('api');
   setUpOpenApi(app);
   if (options.enableShutdownHooks ?? true) app.enableShutdownHooks();

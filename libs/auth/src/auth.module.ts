@@ -2,8 +2,11 @@ import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { APP_CONFIG, AppConfig } from '@hotline/config';
 import { OrgModule } from '@hotline/org';
+import { AuditRetentionScheduler, AuditRetentionService } from './audit-retention.service';
 import { AuthGuard } from './auth.guards';
 import { AuthService } from './auth.service';
+import { LoginAuditRepository, PostgresLoginAuditRepository } from './login-audit.repository';
+import { LoginThrottle, RedisLoginThrottle } from './login-throttle';
 import { Argon2PasswordHasher, PasswordHasher } from './password-hasher';
 
 /** Fixed only outside production (the config schema refuses production without JWT_SECRET). */
@@ -21,7 +24,15 @@ const DEVELOPMENT_JWT_SECRET = 'hotline12345-development-only-secret';
       }),
     }),
   ],
-  providers: [{ provide: PasswordHasher, useClass: Argon2PasswordHasher }, AuthService, AuthGuard],
-  exports: [AuthService, AuthGuard, PasswordHasher, OrgModule],
+  providers: [
+    { provide: PasswordHasher, useClass: Argon2PasswordHasher },
+    { provide: LoginAuditRepository, useClass: PostgresLoginAuditRepository },
+    { provide: LoginThrottle, useClass: RedisLoginThrottle },
+    AuthService,
+    AuthGuard,
+    AuditRetentionService,
+    AuditRetentionScheduler,
+  ],
+  exports: [AuthService, AuthGuard, PasswordHasher, LoginThrottle, AuditRetentionService, OrgModule],
 })
 export class AuthModule {}

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import { Actor, OrgRepository, Role } from '@hotline/org';
 import { AuthenticationError, AuthErrorCode } from './auth.errors';
+import { LoginAttempt, LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
 
 interface TokenClaims {
@@ -28,16 +29,26 @@ export class AuthService {
     private readonly org: OrgRepository,
     private readonly hasher: PasswordHasher,
     private readonly jwt: JwtService,
+    private readonly throttle: LoginThrottle,
   ) {}
 
-  async login(username: string, password: string, expiresIn: number): Promise<LoginResult> {
+  /**
+   * Locked-out usernames and addresses are refused before the hash is computed: argon2 costs 19 MiB and
+   * tens of ms per try, which a guesser must not be able to spend for us. Unknown usernames count as
+   * failures like wrong passwords, so lockouts do not reveal which accounts exist.
+   */
+  async login(username: string, password: string, expiresIn: number, clientIp: string): Promise<LoginResult> {
+    const attempt: LoginAttempt = { username, clientIp };
+    await this.throttle.assertAllowed(attempt);
     const user = await this.org.userWithCredentials(username);
     this.dummyHash ??= this.hasher.hash(randomUUID());
     const valid = await this.hasher.verify(user?.passwordHash ?? (await this.dummyHash), password);
     if (!user || !valid || !user.active) {
-      this.logger.warn(`Failed login for ${JSON.stringify(username)}`);
+      this.logger.warn(`Failed login for ${JSON.stringify(username)} from ${clientIp}`);
+      await this.throttle.recordFailure(attempt);
       throw new AuthenticationError(AuthErrorCode.InvalidCredentials, 'Wrong username or password');
     }
+    await this.throttle.recordSuccess(attempt);
     const claims: TokenClaims = { sub: user.id, username: user.username };
     const accessToken = await this.jwt.signAsync(claims);
     this.logger.log(`${user.username} logged in`);

@@ -2,11 +2,14 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { writeDtmfPcap } from './dtmf-pcap.writer';
 
 /** The scenario files shipped next to this runner. */
 export const SIPP_SCENARIOS = {
   citizenDtmf: path.join(__dirname, 'scenarios', 'citizen-dtmf.xml'),
   citizenListen: path.join(__dirname, 'scenarios', 'citizen-listen.xml'),
+  citizenTalk: path.join(__dirname, 'scenarios', 'citizen-talk.xml'),
   unknownNumber: path.join(__dirname, 'scenarios', 'unknown-number.xml'),
 } as const;
 
@@ -44,6 +47,11 @@ export interface SippRunOptions {
    */
   readonly workDir?: string;
   readonly sippBinary?: string;
+  /**
+   * SIPp's own address for SIP and media (`-i`/`-mi`), default 127.0.0.1 (the carrier's address in the
+   * test instances). Another loopback address (127.0.0.2) plays a stranger, e.g. a SIP scanner.
+   */
+  readonly localIp?: string;
 }
 
 /** Cumulative counters from the last line of SIPp's `-trace_stat` file. */
@@ -97,8 +105,8 @@ export async function runSipp(options: SippRunOptions): Promise<SippRunResult> {
     `${options.remoteHost}:${options.remotePort}`,
     '-sf', scenarioPath,
     '-s', options.service,
-    '-i', '127.0.0.1',
-    '-mi', '127.0.0.1',
+    '-i', options.localIp ?? '127.0.0.1',
+    '-mi', options.localIp ?? '127.0.0.1',
     '-p', String(options.localPort),
     '-mp', String(options.mediaPort),
     '-m', String(options.calls ?? 1),
@@ -175,6 +183,20 @@ export function dtmfSequenceXml(digits: string, interDigitMs = 600): string {
       );
     })
     .join('\n');
+}
+
+/**
+ * Scenario XML for pressing any digit sequence (repeats and any order allowed): one generated pcap with
+ * rising RTP timestamps (dtmf-pcap.writer.ts), then a pause while it plays. Resolves the XML and how long
+ * the digits take to send.
+ */
+export async function dtmfPcapXml(digits: string, spacingMs = 500): Promise<{ xml: string; durationMs: number }> {
+  const file = path.join(os.tmpdir(), 'hotline-dtmf-pcaps', `${createHash('sha256').update(`${digits}/${spacingMs}`).digest('hex').slice(0, 16)}.pcap`);
+  const durationMs = await writeDtmfPcap(file, digits, { spacingMs });
+  return {
+    xml: `  <nop><action><exec play_pcap_audio="${file}"/></action></nop>\n  <pause milliseconds="${durationMs + 300}"/>`,
+    durationMs: durationMs + 300,
+  };
 }
 
 /** Replaces {{NAME}} placeholders; an unknown or unused-but-required name is an error, not a silent blank. */

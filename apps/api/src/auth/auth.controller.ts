@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, Ip, Post, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '@hotline/config';
 import { Actor } from '@hotline/org';
 import { AuthGuard, AuthService, CurrentActor } from '@hotline/auth';
@@ -31,8 +31,12 @@ export class AuthController {
   @JsonBody(loginSchema)
   @JsonOk(loginResultSchema)
   @ApiUnauthorizedResponse({ schema: openApi(errorSchema), description: 'INVALID_CREDENTIALS' })
-  login(@Body(new ZodPipe(loginSchema)) body: z.output<typeof loginSchema>) {
-    return this.auth.login(body.username, body.password, this.config.JWT_TTL_SECONDS);
+  @ApiTooManyRequestsResponse({
+    schema: openApi(errorSchema),
+    description: 'LOGIN_LOCKED: too many failures for this username or from this address; wait Retry-After seconds',
+  })
+  login(@Body(new ZodPipe(loginSchema)) body: z.output<typeof loginSchema>, @Ip() clientIp: string) {
+    return this.auth.login(body.username, body.password, this.config.JWT_TTL_SECONDS, clientIp);
   }
 
   @Get('me')

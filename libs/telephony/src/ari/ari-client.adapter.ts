@@ -3,8 +3,8 @@ import { Logger } from '@nestjs/common';
 import * as ari from 'ari-client';
 import { Backoff } from '../backoff';
 import { TelephonyError, TelephonyErrorCode, describeAriFailure } from '../telephony.errors';
-import { AriChannel, AriEventType } from './ari-event.types';
-import { AriEventHandler, AriGateway } from './ari.gateway';
+import { AriBridge, AriChannel, AriEventType } from './ari-event.types';
+import { AriEventHandler, AriGateway, OriginateRequest, RecordRequest } from './ari.gateway';
 
 export interface AriConnectionOptions {
   url: string;
@@ -21,6 +21,8 @@ const HANDLED_EVENTS: AriEventType[] = [
   'ChannelHangupRequest',
   'ChannelDestroyed',
   'PlaybackFinished',
+  'RecordingFinished',
+  'RecordingFailed',
 ];
 
 /**
@@ -71,6 +73,7 @@ export class AriClientAdapter implements AriGateway {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     try {
+      await this.checkCredentials();
       const client = await ari.connect(this.options.url, this.options.username, this.options.password);
       if (this.stopped) return;
       this.client = client;
@@ -90,6 +93,19 @@ export class AriClientAdapter implements AriGateway {
     } catch (error) {
       this.logger.warn(`ARI connect to ${this.options.url} failed: ${describeAriFailure(error)}`);
       this.scheduleReconnect();
+    }
+  }
+
+  /**
+   * ari-client loads Asterisk's swagger description first, and a refused password there escapes as an uncaught
+   * exception from swagger-client that kills the process. Asking one plain request first turns it into a
+   * logged, retried failure like any other.
+   */
+  private async checkCredentials(): Promise<void> {
+    const authorization = `Basic ${Buffer.from(`${this.options.username}:${this.options.password}`).toString('base64')}`;
+    const response = await fetch(`${this.options.url}/ari/asterisk/info?only=build`, { headers: { authorization }, signal: AbortSignal.timeout(5_000) });
+    if (response.status === 401) {
+      throw new TelephonyError(TelephonyErrorCode.AriRequestFailed, `ARI refused the credentials of user "${this.options.username}" (401)`);
     }
   }
 
@@ -143,7 +159,7 @@ export class AriClientAdapter implements AriGateway {
     }
   }
 
-  private async request(resource: 'channels' | 'playbacks' | 'applications', operation: string, params: Record<string, unknown>): Promise<unknown> {
+  private async request(resource: 'channels' | 'playbacks' | 'applications' | 'bridges', operation: string, params: Record<string, unknown>): Promise<unknown> {
     const client = this.client;
     if (!client || !this.connected) throw new TelephonyError(TelephonyErrorCode.AriNotConnected, 'ARI is not connected');
     try {
@@ -175,5 +191,56 @@ export class AriClientAdapter implements AriGateway {
 
   async listChannels(): Promise<AriChannel[]> {
     return (await this.request('channels', 'list', {})) as AriChannel[];
+  }
+
+  async startMoh(channelId: string, mohClass?: string): Promise<void> {
+    await this.request('channels', 'startMoh', { channelId, ...(mohClass ? { mohClass } : {}) });
+  }
+
+  async stopMoh(channelId: string): Promise<void> {
+    await this.request('channels', 'stopMoh', { channelId });
+  }
+
+  async record(channelId: string, request: RecordRequest): Promise<void> {
+    await this.request('channels', 'record', {
+      channelId,
+      name: request.name,
+      format: 'wav',
+      maxDurationSeconds: request.maxDurationSeconds,
+      maxSilenceSeconds: request.maxSilenceSeconds ?? 0,
+      beep: request.beep,
+      terminateOn: request.terminateOn,
+      ifExists: 'fail',
+    });
+  }
+
+  async originate(request: OriginateRequest): Promise<AriChannel> {
+    const target = request.dialplan
+      ? { context: request.dialplan.context, extension: request.dialplan.extension, priority: 1 }
+      : { app: this.options.app, appArgs: request.appArgs ?? '' };
+    return (await this.request('channels', 'originate', {
+      endpoint: request.endpoint,
+      channelId: request.channelId,
+      timeout: request.timeoutSeconds,
+      ...(request.callerId ? { callerId: request.callerId } : {}),
+      ...target,
+      ...(request.variables ? { variables: { variables: request.variables } } : {}),
+    })) as AriChannel;
+  }
+
+  async createBridge(bridgeId: string): Promise<void> {
+    await this.request('bridges', 'createWithId', { bridgeId, type: 'mixing' });
+  }
+
+  async addToBridge(bridgeId: string, channelIds: string[]): Promise<void> {
+    await this.request('bridges', 'addChannel', { bridgeId, channel: channelIds.join(',') });
+  }
+
+  async destroyBridge(bridgeId: string): Promise<void> {
+    await this.request('bridges', 'destroy', { bridgeId });
+  }
+
+  async listBridges(): Promise<AriBridge[]> {
+    return (await this.request('bridges', 'list', {})) as AriBridge[];
   }
 }
