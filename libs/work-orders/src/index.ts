@@ -21,3 +21,4 @@ export * from './progress-lookup.service';
 export * from './work-order-lifecycle.service';
 export * from './work-order-query.service';
 export * from './work-orders.module';
+export * from './work-order-change.hooks';

@@ -19,6 +19,7 @@ import {
 } from '@hotline/sla';
 import { randomUUID } from 'node:crypto';
 import { DuplicateDetector } from './duplicate-detector';
+import { WorkOrderChangeHooks } from './work-order-change.hooks';
 import { Sql, TransactionRunner } from './pg-transaction';
 import {
   ArbitrationInput,
@@ -96,6 +97,7 @@ export class WorkOrderLifecycleService {
     private readonly timers: TimerScheduler,
     private readonly duplicates: DuplicateDetector,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly hooks: WorkOrderChangeHooks,
   ) {}
 
   // ── intake ────────────────────────────────────────────────────────────────────────────────────────────
@@ -240,6 +242,8 @@ export class WorkOrderLifecycleService {
       if (dispatchDue) {
         await this.timers.schedule(tx, [{ orderId: id, kind: TimerKind.DispatchOverdue, fireAt: dispatchDue.dueAt, dueAt: dispatchDue.dueAt }]);
       }
+      // An order answered on the spot is closed at once and reaches the rating step here.
+      await this.hooks.notify(tx, { command: 'intake', actor, before: null, after: order, payload: { disposition: disposition.kind }, now });
       return { order, eventSequence, warnings: order.deadlineWarnings, repeatedAfterAnswerOf: order.repeatedAfterAnswerOf };
     });
     this.logger.log(`Work order ${result.order.number} taken in as ${result.order.status} by ${actor.username}`);
@@ -678,6 +682,7 @@ export class WorkOrderLifecycleService {
         payload: outcome.payload ?? {},
       });
       if (outcome.timers?.length) await this.timers.schedule(tx, outcome.timers);
+      await this.hooks.notify(tx, { command, actor, before, after, payload: outcome.payload ?? {}, now });
       return { order: after, eventSequence, warnings: outcome.warnings ?? [] };
     });
     this.logger.log(`Work order ${result.order.number}: ${command} by ${actor.username} → ${result.order.status} (v${result.order.version})`);

@@ -14,6 +14,7 @@ import { TIMER_WORKER_OPTIONS, TimerWorkerOptions, WorkOrderTimerWorker } from '
 import { APP_CONFIG, AppConfig } from '@hotline/config';
 import { TimerScheduler } from './work-order-timer';
 import { WorkOrderRepository } from './work-order.repository';
+import { WorkOrderChangeHooks } from './work-order-change.hooks';
 
 /**
  * The work-order context: lifecycle commands, queries, durable timers, progress lookup. Needs from the root:
@@ -32,6 +33,7 @@ import { WorkOrderRepository } from './work-order.repository';
     },
     WorkOrderRepository,
     DuplicateDetector,
+    WorkOrderChangeHooks,
     PgBossService,
     WorkOrderLifecycleService,
     WorkOrderQueryService,
@@ -40,6 +42,6 @@ import { WorkOrderRepository } from './work-order.repository';
     WorkOrderTimerWorker,
     ProgressLookupService,
   ],
-  exports: [WorkOrderLifecycleService, WorkOrderQueryService, ProgressLookupService, WorkOrderTimerHandler, SlaModule, OrgModule],
+  exports: [WorkOrderLifecycleService, WorkOrderChangeHooks, TransactionRunner, PgBossService, WorkOrderRepository, WorkOrderQueryService, ProgressLookupService, WorkOrderTimerHandler, SlaModule, OrgModule],
 })
 export class WorkOrdersModule {}
