@@ -27,7 +27,8 @@ export default defineConfig(({ mode }) => {
       emptyOutDir: true,
     },
     server: {
-      proxy: { '/api': { target: apiTarget } },
+      // ws: the realtime socket (/api/socket.io) goes through the same rule.
+      proxy: { '/api': { target: apiTarget, ws: true } },
     },
   };
 });

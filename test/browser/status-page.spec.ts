@@ -31,7 +31,7 @@ describe('status page (Chromium against the api in-process)', () => {
   /** What call-control does: write the row (or event) to the record, then publish the event. */
   async function recordAndPublish(event: HotlineEvent, sequence: number): Promise<void> {
     await api.dataSource.query(`INSERT INTO call_events (call_id, sequence, type, occurred_at, payload) VALUES ($1, $2, $3, $4, $5)`, [
-      event.payload.callId,
+      (event.payload as { callId: string }).callId,
       sequence,
       event.type,
       event.occurredAt,

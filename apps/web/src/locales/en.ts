@@ -1,6 +1,8 @@
 import type { MessageSchema } from './zh-CN';
+import desk from './en.desk';
 
 const en: MessageSchema = {
+  ...desk,
   app: {
     title: '12345 Government Service Hotline · System Status',
     shortTitle: '12345 Hotline',

@@ -1,5 +1,7 @@
+import desk from './zh-CN.desk';
 /** Simplified Chinese, the default. Every other locale is typed against this one, so none can miss a key. */
 const zhCN = {
+  ...desk,
   app: {
     title: '12345 政务服务便民热线 · 系统状态',
     shortTitle: '12345 热线',

@@ -88,7 +88,9 @@ export const useCallsStore = defineStore('calls', () => {
 
   /** Applies one live event to the list, without reloading it. */
   async function applyEvent(event: HotlineEvent): Promise<void> {
-    const callId = event.payload.callId;
+    // queue.stats and agent.state-changed concern no single call; this list is about calls.
+    const callId = (event.payload as { callId?: unknown }).callId;
+    if (typeof callId !== 'string') return;
     let call = calls.value.find((known) => known.id === callId);
 
     if (event.type === 'call.started') {

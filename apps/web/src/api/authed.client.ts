@@ -1,0 +1,76 @@
+import type {
+  ApiErrorDto,
+  CategoryDto,
+  DuplicateCheckDto,
+  LoginResultDto,
+  SlaPresetListDto,
+  UnitDto,
+  UserDto,
+  WorkOrderCommandResultDto,
+  WorkOrderPageDto,
+  WorkOrderViewDto,
+} from '@hotline/contracts';
+import { ApiRequestError } from './api.client';
+
+/** Where the session's token comes from; set by the session store, so this module has no Pinia dependency. */
+let tokenSource: () => string | null = () => null;
+let onUnauthenticated: () => void = () => undefined;
+
+export function configureAuthedClient(options: { token: () => string | null; unauthenticated: () => void }): void {
+  tokenSource = options.token;
+  onUnauthenticated = options.unauthenticated;
+}
+
+async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const token = tokenSource();
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (response.ok) return (await response.json()) as T;
+  let error: ApiErrorDto | undefined;
+  try {
+    error = (await response.json()) as ApiErrorDto;
+  } catch {
+    // A proxy's HTML error page: the status alone has to do.
+  }
+  // An expired or revoked token: back to the login page rather than a page of errors.
+  if (response.status === 401 && path !== '/auth/login') onUnauthenticated();
+  throw new ApiRequestError(response.status, error?.message ?? `HTTP ${response.status}`, error);
+}
+
+export interface ListQuery {
+  status?: string[];
+  deadlineState?: string;
+  limit?: number;
+}
+
+function listPath(query: ListQuery): string {
+  const params = new URLSearchParams();
+  if (query.status?.length) params.set('status', query.status.join(','));
+  if (query.deadlineState) params.set('deadlineState', query.deadlineState);
+  params.set('limit', String(query.limit ?? 100));
+  return `/work-orders?${params.toString()}`;
+}
+
+const command = (id: string, name: string, body: Record<string, unknown>) =>
+  request<WorkOrderCommandResultDto>('POST', `/work-orders/${encodeURIComponent(id)}/${name}`, body);
+
+export const authedClient = {
+  login: (username: string, password: string) => request<LoginResultDto>('POST', '/auth/login', { username, password }),
+  workOrders: (query: ListQuery) => request<WorkOrderPageDto>('GET', listPath(query)),
+  workOrder: (id: string) => request<WorkOrderViewDto>('GET', `/work-orders/${encodeURIComponent(id)}`),
+  intake: (body: Record<string, unknown>) => request<WorkOrderCommandResultDto>('POST', '/work-orders', body),
+  duplicateCheck: (body: { callerPhone: string; subject: string; content: string }) =>
+    request<DuplicateCheckDto>('POST', '/work-orders/duplicate-check', body),
+  command,
+  categories: () => request<CategoryDto[]>('GET', '/categories'),
+  units: () => request<UnitDto[]>('GET', '/units'),
+  users: () => request<UserDto[]>('GET', '/users'),
+  createUser: (body: Record<string, unknown>) => request<UserDto>('POST', '/users', body),
+  createUnit: (body: Record<string, unknown>) => request<UnitDto>('POST', '/units', body),
+  slaPresets: () => request<SlaPresetListDto>('GET', '/sla/presets'),
+  /** Sent on to call-control; the change shows as a recording.paused / resumed event. */
+  recording: (callId: string, action: 'pause' | 'resume', reason: string) =>
+    request<Record<string, unknown>>('POST', `/calls/${encodeURIComponent(callId)}/recording/${action}`, { reason }),
+};

@@ -1,0 +1,233 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Browser, chromium } from 'playwright-core';
+import Redis from 'ioredis';
+import type { HotlineEvent, HotlineEventPayloads, HotlineEventType } from '@hotline/realtime';
+import { hotlineCommandChannel, hotlineCommandResultChannel, parseHotlineCommand } from '@hotline/realtime';
+import { testEnvironment } from '../support/test-environment';
+import { ApiTestServer, REPO_ROOT } from '../support/api-test-server';
+import { apiCall, createDispatchedOrder, loginToken, OrderView, startSeededApi, unitIds } from '../support/browser-fixtures';
+import { CHROMIUM_ARGS, loginAs, UserPage } from '../support/browser-session';
+import { ensureWebBuild } from '../support/web-build';
+
+const ARTIFACTS = join(REPO_ROOT, 'test', 'artifacts');
+
+function envelope<T extends HotlineEventType>(type: T, payload: HotlineEventPayloads[T]): HotlineEvent<T> {
+  return { id: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), payload };
+}
+
+describe('work desks (Chromium against the api in-process): unit portal, review, agent form, wallboard', () => {
+  let api: ApiTestServer;
+  let browser: Browser;
+  let units: Record<string, string>;
+  let agentToken: string;
+  const opened: UserPage[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await ensureWebBuild();
+    api = await startSeededApi('desk');
+    units = await unitIds(api);
+    agentToken = await loginToken(api.url, 'agent');
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+  });
+
+  const open = async (username: string, landing: string) => {
+    const user = await loginAs(browser, api.url, username, landing);
+    opened.push(user);
+    return user;
+  };
+
+  afterEach(async () => {
+    for (const user of opened.splice(0)) {
+      expect(user.errors).toEqual([]);
+      await user.context.close();
+    }
+  });
+
+  it('a unit user sees a pushed order arrive, signs it and replies; the reviewer accepts the reply', async () => {
+    const unit = await open('market.handler', '/unit');
+    const { page } = unit;
+    await page.locator('[data-testid="unit-inbox"]').waitFor();
+
+    // Dispatched while the portal is open: it appears by push, without a reload.
+    const order: OrderView = await createDispatchedOrder(api, agentToken, units['city.market']!);
+    const row = page.locator('[data-testid="unit-inbox"] tr.el-table__row', { hasText: order.number });
+    await row.waitFor({ timeout: 3_000 });
+    await expect(row.locator('[data-testid="order-status"]').textContent()).resolves.toBe('已派单');
+    await expect(row.locator('[data-testid="deadline"]').getAttribute('data-state')).resolves.toMatch(/on_time|due_soon/);
+    await page.screenshot({ path: join(ARTIFACTS, 'unit-portal.inbox.zh-CN.png'), animations: 'disabled' });
+
+    await row.locator('[data-testid="action-sign"]').click();
+    await row.locator('[data-testid="order-status"]', { hasText: '办理中' }).waitFor({ timeout: 3_000 });
+
+    // The reply form refuses to submit without its required fields.
+    await row.locator('[data-testid="action-reply"]').click();
+    const dialog = page.locator('.el-dialog', { hasText: '办结反馈' });
+    await dialog.waitFor();
+    await dialog.locator('[data-testid="dialog-submit"]').click();
+    await dialog.locator('.el-form-item__error').first().waitFor();
+    await expect(dialog.locator('.el-form-item__error').count()).resolves.toBe(3);
+    await dialog.locator('[data-testid="field-basis"]').fill('《消费者权益保护法》第二十四条');
+    await dialog.locator('[data-testid="field-finding"]').fill('经现场检查，该超市确有过期酸奶在售，已责令下架并立案调查，商家已为诉求人办理退款。');
+    await dialog.locator('[data-testid="field-caller-answer"]').fill('已电话告知诉求人处理结果，诉求人表示认可。');
+    // Errors clear as the fields are filled (validation on change too, not only on blur).
+    await dialog.locator('.el-form-item__error').first().waitFor({ state: 'detached', timeout: 2_000 });
+    await page.screenshot({ path: join(ARTIFACTS, 'unit-portal.reply.zh-CN.png'), animations: 'disabled' });
+    await dialog.locator('[data-testid="dialog-submit"]').click();
+    // Replied orders leave the unit's inbox.
+    await row.waitFor({ state: 'detached', timeout: 3_000 });
+
+    const reviewer = await open('reviewer', '/review');
+    const reviewRow = reviewer.page.locator('[data-testid="review-queue"] tr.el-table__row', { hasText: order.number });
+    await reviewRow.waitFor({ timeout: 3_000 });
+    await reviewer.page.screenshot({ path: join(ARTIFACTS, 'review-queue.zh-CN.png'), animations: 'disabled' });
+    await reviewRow.locator('[data-testid="action-accept"]').click();
+    await reviewRow.waitFor({ state: 'detached', timeout: 3_000 });
+    const after = await apiCall<OrderView>(api.url, agentToken, 'GET', `/work-orders/${order.id}`);
+    expect(after.status).toBe('closed');
+  }, 60_000);
+
+  // Before the agent test: the ACD picture is in-process state, and the agent test feeds it.
+  it('the wallboard counts a call as its event is pushed, and shows the ACD grid once queue events arrive', async () => {
+    const { page } = await open('supervisor', '/wallboard');
+    const started = page.locator('[data-testid="count-started"]');
+    const before = Number(await started.textContent());
+    await page.locator('[data-testid="acd-not-connected"]').waitFor();
+
+    const startedAt = new Date();
+    const callId = randomUUID();
+    await api.dataSource.query(
+      `INSERT INTO calls (id, channel_id, direction, caller_number, dialed_number, status, started_at) VALUES ($1, $2, 'inbound', '13912345678', '12345', 'ringing', $3)`,
+      [callId, `wallboard-${callId}`, startedAt],
+    );
+    const published = Date.now();
+    await api.publish(envelope('call.started', { callId, channelId: `wallboard-${callId}`, callerNumber: '13912345678', dialedNumber: '12345', startedAt: startedAt.toISOString() }));
+    await page.locator('[data-testid="count-started"]', { hasText: String(before + 1) }).waitFor({ timeout: 1_000 });
+    expect(Date.now() - published).toBeLessThan(1_000);
+    await page.locator('[data-testid="live-calls"] tr.el-table__row', { hasText: '13912345678' }).waitFor();
+
+    await api.publish(
+      envelope('queue.stats', { skill: 'general', waiting: 3, staffed: 4, ready: 1, handleTimeSeconds: 210, answered: 40, answeredWithinThreshold: 34, abandoned: 2, serviceLevel: 34 / 42 }),
+    );
+    await api.publish(envelope('agent.state-changed', { agentId: randomUUID(), state: 'on_call', previousState: 'ringing', reason: null, seat: '1001', callId }));
+    await page.locator('[data-testid="queue-grid"] tr.el-table__row', { hasText: 'general' }).waitFor({ timeout: 1_000 });
+    await page.locator('[data-testid="agent-grid"]', { hasText: '1001' }).waitFor();
+    await expect(page.locator('[data-testid="tile-waiting"]').textContent()).resolves.toContain('3');
+    await page.screenshot({ path: join(ARTIFACTS, 'wallboard.zh-CN.png'), animations: 'disabled' });
+
+    // Wall mode: no header, big numbers; Escape leaves it.
+    await page.locator('[data-testid="wall-mode"]').click();
+    await page.locator('.app-header').waitFor({ state: 'hidden' });
+    await page.screenshot({ path: join(ARTIFACTS, 'wallboard.wall-mode.zh-CN.png'), animations: 'disabled' });
+    await page.keyboard.press('Escape');
+    await page.locator('.app-header').waitFor({ state: 'visible' });
+
+    // English, for the record.
+    await page.locator('[data-testid="language-switch"]').getByText('English').click();
+    await page.locator('[data-testid="tile-started"]', { hasText: 'Calls today' }).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'wallboard.en.png'), animations: 'disabled' });
+  }, 60_000);
+
+  it('an agent goes not ready and ready by hotkey, gets a screen pop, records an order in the form and dispatches it', async () => {
+    const [{ id: agentUserId }] = await api.dataSource.query(`SELECT id FROM users WHERE username = 'agent'`);
+    await api.dataSource.query(`INSERT INTO acd_agents (id, name, user_id) VALUES ('a1001', '话务员 李敏', $1)`, [agentUserId]);
+    // A stand-in for call-control: applies agent.set-state by answering it and publishing the state change.
+    const prefix = api.config.REDIS_PREFIX;
+    const commands = new Redis(testEnvironment.TEST_REDIS_URL);
+    const answers = new Redis(testEnvironment.TEST_REDIS_URL);
+    let state = 'logged_out';
+    commands.on('message', (_channel: string, raw: string) => {
+      const command = parseHotlineCommand(raw);
+      if (command.type !== 'agent.set-state') return;
+      const payload = command.payload as { agentId: string; state: 'ready' | 'not_ready'; reason?: string };
+      const previousState = state;
+      state = payload.state;
+      void answers
+        .publish(hotlineCommandResultChannel(prefix), JSON.stringify({ commandId: command.id, ok: true, result: {} }))
+        .then(() => api.publish(envelope('agent.state-changed', { agentId: payload.agentId, state: payload.state, previousState: previousState as 'ready', reason: payload.reason ?? null, seat: '1001', callId: null })));
+    });
+    await commands.subscribe(hotlineCommandChannel(prefix));
+    const callId = randomUUID();
+
+    try {
+      const { page } = await open('agent', '/agent');
+      const form = page.locator('[data-testid="work-order-form"]');
+      await form.waitFor();
+      const agentState = page.locator('[data-testid="agent-state"]');
+      await expect(agentState.getAttribute('data-state')).resolves.toBe('logged_out');
+      await page.keyboard.press('F9');
+      await page.locator('[data-testid="agent-state"][data-state="not_ready"]').waitFor({ timeout: 3_000 });
+      await page.keyboard.press('F8');
+      await page.locator('[data-testid="agent-state"][data-state="ready"]').waitFor({ timeout: 3_000 });
+
+      // Required fields are enforced before anything is sent.
+      await page.locator('[data-testid="agent-submit"]').click();
+      await form.locator('.el-form-item__error').first().waitFor();
+
+      // A call on the integrated 12315 line is offered to this agent: the desk pops it and links it to the form.
+      await api.dataSource.query(
+        `INSERT INTO calls (id, channel_id, direction, caller_number, dialed_number, status, started_at, answered_at) VALUES ($1, $2, 'inbound', '13700001234', '12315', 'answered', now(), now())`,
+        [callId, `agent-${callId}`],
+      );
+      const ref = { callId, channelId: `agent-${callId}` };
+      const published = Date.now();
+      await api.publish(envelope('call.started', { ...ref, callerNumber: '13700001234', dialedNumber: '12315', startedAt: new Date().toISOString() }));
+      await api.publish(envelope('call.line', { ...ref, line: '12315', lineName: '消费者投诉', skill: 'market' }));
+      await api.publish(envelope('call.ivr', { ...ref, flow: 'main', flowVersion: 1, nodeId: 'menu', nodeType: 'menu', outcome: '2' }));
+      await api.publish(envelope('call.offered', { ...ref, skill: 'market', agentId: 'a1001', seat: '1001', agentChannelId: 'seat-1' }));
+      const callCard = page.locator('[data-testid="agent-calls"] li', { hasText: '13700001234' });
+      await callCard.locator('.call-card__pop').waitFor({ timeout: 1_000 });
+      expect(Date.now() - published).toBeLessThan(1_000);
+      await expect(callCard.textContent()).resolves.toContain('消费者投诉 (12315)');
+      await expect(callCard.textContent()).resolves.toContain('menu:2');
+      await expect(page.locator('[data-testid="field-caller-phone"]').inputValue()).resolves.toBe('13700001234');
+    } finally {
+      commands.disconnect();
+      answers.disconnect();
+    }
+    const page = opened.at(-1)!.page;
+    const form = page.locator('[data-testid="work-order-form"]');
+    await page.locator('[data-testid="field-caller-name"]').fill('张女士');
+    await page.locator('[data-testid="field-type"]').getByText('投诉').click();
+    await page.locator('[data-testid="field-category"]').click();
+    await page.locator('.el-cascader-menu').getByText('市场监管').click();
+    await page.locator('.el-cascader-menu').getByText('消费维权').click();
+    await page.locator('[data-testid="field-region"]').click();
+    await page.locator('.el-select-dropdown__item', { hasText: '652701' }).click();
+    await page.locator('[data-testid="field-subject"]').fill('健身房闭店拒不退还会员费');
+    await page.locator('[data-testid="field-content"]').fill('诉求人在博乐市某健身房办理年卡，健身房突然闭店，拒不退还剩余会员费约 2000 元，要求协调退款。');
+    await page.locator('[data-testid="field-unit"]').click();
+    await page.locator('.el-tree .el-select-dropdown__item', { hasText: /^州市场监督管理局$/ }).click();
+    await page.locator('.el-tree').waitFor({ state: 'hidden' });
+    await form.locator('.el-form-item__error').first().waitFor({ state: 'detached', timeout: 2_000 });
+    await page.screenshot({ path: join(ARTIFACTS, 'agent-desk.form.zh-CN.png'), animations: 'disabled' });
+    // Alt+S saves, as the hotkey hint says.
+    await page.keyboard.press('Alt+KeyS');
+    const saved = page.locator('[data-testid="agent-saved"]');
+    await saved.waitFor({ timeout: 5_000 });
+    await expect(saved.textContent()).resolves.toMatch(/工单 \d{13} 已派往 州市场监督管理局/);
+
+    const page1 = await apiCall<{ items: (OrderView & { subject: string; leadUnitId: string })[] }>(api.url, agentToken, 'GET', '/work-orders?status=dispatched&limit=100');
+    const recorded = page1.items.find((order) => order.subject === '健身房闭店拒不退还会员费');
+    expect(recorded).toMatchObject({ status: 'dispatched', leadUnitId: units['city.market'] });
+    const linked: { call_id: string }[] = await api.dataSource.query(`SELECT call_id FROM work_order_calls WHERE order_id = $1`, [recorded!.id]);
+    expect(linked).toEqual([{ call_id: callId }]);
+  }, 60_000);
+
+  it('an admin sees users with roles, the unit tree, categories and the active SLA preset', async () => {
+    const { page } = await open('admin', '/admin');
+    const users = page.locator('[data-testid="admin-users"] tr.el-table__row');
+    await users.filter({ hasText: 'market.handler' }).waitFor();
+    await expect(users.filter({ hasText: 'market.handler' }).textContent()).resolves.toContain('单位经办人');
+    await page.screenshot({ path: join(ARTIFACTS, 'admin.users.zh-CN.png'), animations: 'disabled' });
+    await page.getByRole('tab', { name: '时限方案' }).click();
+    await expect(page.locator('[data-testid="admin-sla"]').textContent()).resolves.toContain('ningxia-2025');
+  }, 30_000);
+});
