@@ -155,9 +155,13 @@ export class WorkOrderQueryService {
     const older = this.filters({ ...filter.query, cursor: encodeCursor({ receivedAt: boundary.received_at.toISOString(), id: boundary.id }) });
     const text = `w.search_tokens @@ $${older.values.length + 1}::tsquery`;
     const scope = unitId ? ` AND EXISTS (SELECT 1 FROM work_order_assignments a WHERE a.order_id = w.id AND a.unit_id = $${older.values.length + 2} AND a.active)` : '';
+    // The window had too few matches, so the term is rare: fetch its matches through the GIN index first
+    // (MATERIALIZED keeps the planner from walking the received_at index backwards over a million rows looking
+    // for them, which took ~600 ms for a term with one match), then sort the few.
     const rest = (
       await sql.query(
-        `SELECT ${WORK_ORDER_SELECT} FROM work_orders w WHERE ${older.where} AND ${text}${scope} ${ORDER} LIMIT ${wanted - recent.length}`,
+        `WITH matches AS MATERIALIZED (SELECT w.* FROM work_orders w WHERE ${older.where} AND ${text}${scope})
+         SELECT ${WORK_ORDER_SELECT} FROM matches w ${ORDER} LIMIT ${wanted - recent.length}`,
         unitId ? [...older.values, tsquery, unitId] : [...older.values, tsquery],
       )
     ).rows.map(fromRow);
