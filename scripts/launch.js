@@ -131,7 +131,9 @@ function main() {
       step('Type-checking (tsc --noEmit)...');
       run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
       run(bin('vue-tsc'), ['-p', 'apps/web/tsconfig.json', '--noEmit']);
-      return handOver(bin('jest'), ['--runInBand', ...passThrough]);
+      // --forceExit: a handle left open by a test (one SSE test leaves a timer, not yet traced) must not hold
+      // CI for its whole time limit after the summary is printed.
+      return handOver(bin('jest'), ['--runInBand', '--forceExit', ...passThrough]);
     default:
       fail(`Unknown command "${command}": use start, test, build or setup`);
   }

@@ -78,6 +78,12 @@ sed -n 's/^[[:space:]]*ast[a-z]*dir[[:space:]]*=>*[[:space:]]*//p' "$ASTERISK_CO
     [ -d "$dir" ] || mkdir -p "$dir" 2>/dev/null || fail "folder $dir (from asterisk.conf) is missing and cannot be created"
   done
 
+# ARI stores channel recordings (messages callers leave) under astspooldir/recording: linked into the
+# recordings volume, as libs/provisioning does in the dev chroot.
+instance_dir=$(dirname "$ASTERISK_CONF_DIR")
+mkdir -p "$instance_dir/recordings/messages" "$instance_dir/spool"
+[ -L "$instance_dir/spool/recording" ] || ln -s "$instance_dir/recordings/messages" "$instance_dir/spool/recording"
+
 # -f: foreground, no console (-c wants a terminal); -g: dump core on a crash, for the post-mortem;
 # -n: no ANSI colours, which would otherwise litter `docker logs` and log shippers.
 exec asterisk -C "$ASTERISK_CONF_DIR/asterisk.conf" -f -g -n

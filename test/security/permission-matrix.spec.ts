@@ -94,13 +94,53 @@ const ACCESS: Record<string, Access> = {
   'GET /api/recordings/{id}/audio': [Role.Quality, Role.Supervisor, Role.Admin],
   'POST /api/calls/{callId}/recording/pause': [Role.Agent, Role.Supervisor],
   'POST /api/calls/{callId}/recording/resume': [Role.Agent, Role.Supervisor],
+  // IVR flows as data, lines (DNIS) and caller lists (issue 5): flows and lines are the administrator's;
+  // supervisors read lines and keep the caller lists (elderly, VIP, blocked).
+  'GET /api/ivr/flows': [Role.Admin],
+  'POST /api/ivr/flows/validate': [Role.Admin],
+  'GET /api/ivr/flows/{name}/versions': [Role.Admin],
+  'POST /api/ivr/flows/{name}/versions': [Role.Admin],
+  'POST /api/ivr/flows/{name}/versions/{version}/publish': [Role.Admin],
+  'POST /api/ivr/flows/{name}/rollback': [Role.Admin],
+  'GET /api/lines': ADMIN_OR_SUPERVISOR,
+  'PUT /api/lines/{number}': [Role.Admin],
+  'GET /api/caller-lists/{list}': ADMIN_OR_SUPERVISOR,
+  'PUT /api/caller-lists/{list}/{number}': ADMIN_OR_SUPERVISOR,
+  'DELETE /api/caller-lists/{list}/{number}': ADMIN_OR_SUPERVISOR,
+  // ACD (issue 5): agents change their own state (the domain checks it is theirs), supervisors anyone's;
+  // queues, figures, abandoned calls and callbacks are the supervisors'; agents, seats are the admin's.
+  'GET /api/acd/agents': ADMIN_OR_SUPERVISOR,
+  'PUT /api/acd/agents/{agentId}': [Role.Admin],
+  'POST /api/acd/agents/{agentId}/login': [Role.Agent, Role.Supervisor],
+  'POST /api/acd/agents/{agentId}/logout': [Role.Agent, Role.Supervisor],
+  'PUT /api/acd/agents/{agentId}/state': [Role.Agent, Role.Supervisor],
+  'GET /api/acd/queues': ADMIN_OR_SUPERVISOR,
+  'GET /api/acd/queues/{skill}/stats': ADMIN_OR_SUPERVISOR,
+  'GET /api/acd/abandoned': ADMIN_OR_SUPERVISOR,
+  'POST /api/acd/callbacks': ADMIN_OR_SUPERVISOR,
+  'GET /api/acd/seats': ADMIN_OR_SUPERVISOR,
+  'PUT /api/acd/seats/{seatId}': [Role.Admin],
   // Satisfaction surveys: the quality desk works the follow-ups; coverage figures also for admin.
   'GET /api/surveys/follow-ups': [Role.Quality, Role.Supervisor, Role.Reviewer],
   'POST /api/surveys/follow-ups/{id}/classify': [Role.Quality, Role.Supervisor, Role.Reviewer],
   'GET /api/surveys/coverage': [Role.Quality, Role.Supervisor, Role.Reviewer, Role.Admin],
 };
 
-const PARAM_VALUES: Record<string, () => string> = { id: () => randomUUID(), callId: () => randomUUID(), date: () => '2026-10-01', year: () => '2027', any: () => 'some/page' };
+const PARAM_VALUES: Record<string, () => string> = {
+  id: () => randomUUID(),
+  callId: () => randomUUID(),
+  date: () => '2026-10-01',
+  year: () => '2027',
+  any: () => 'some/page',
+  // Issue 5 (IVR, lines, ACD): names and codes that exist nowhere, so allowed calls end in 400/404.
+  name: () => 'no-such-flow',
+  version: () => '99',
+  number: () => '19999',
+  list: () => 'vip',
+  agentId: () => 'no-such-agent',
+  skill: () => 'no-such-skill',
+  seatId: () => 'no-such-seat',
+};
 
 type Outcome = 'allowed' | '401' | '403';
 

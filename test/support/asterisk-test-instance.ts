@@ -6,11 +6,16 @@ import { testEnvironment } from './test-environment';
  * Starts Asterisk with the same provisioning code as `npm start`, on free ports, under a unique instance
  * name so test files (and a running `npm start`) never collide.
  */
-export async function startTestAsterisk(name: string, ariApp: string, rtpFrom: number): Promise<AsteriskInstance> {
+export async function startTestAsterisk(
+  name: string,
+  ariApp: string,
+  rtpFrom: number,
+  options: { recordingsDir?: string; rtpPorts?: number } = {},
+): Promise<AsteriskInstance> {
   // The pid keeps concurrent runs (a developer's and CI's, on one machine) from stopping each other's instance.
   const instanceName = `${name}-${process.pid}`;
   const [sipPort, ariHttpPort, amiPort] = await findFreePorts(3);
-  const rtp = await findFreeUdpRange(40, { from: rtpFrom, to: rtpFrom + 4_000 });
+  const rtp = await findFreeUdpRange(options.rtpPorts ?? 40, { from: rtpFrom, to: rtpFrom + 4_000 });
   return startAsteriskInstance({
     cacheDir: testEnvironment.HOTLINE_CACHE_DIR,
     name: instanceName,
@@ -22,6 +27,7 @@ export async function startTestAsterisk(name: string, ariApp: string, rtpFrom: n
     hotlineNumber: '12345',
     ariApp,
     carrierAddresses: ['127.0.0.1'],
+    recordingsDir: options.recordingsDir,
     env: processEnvironment(),
     log: (line) => process.stderr.write(`[asterisk ${instanceName}] ${line}\n`),
   });

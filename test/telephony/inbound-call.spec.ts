@@ -49,6 +49,8 @@ describe('inbound call through call-control (real Asterisk, SIPp, Postgres, Redi
       REDIS_PREFIX: prefix,
       ...telephonyEnvironment(asterisk, 'hotline'),
       LOG_LEVEL: 'warn',
+      RECORDINGS_DIR: asterisk.recordingsDir,
+      IVR_SOUNDS_DIR: asterisk.soundsDir,
     });
     callControl = await createCallControlApp(config, { waitForAsterisk: true });
     db = new Client({ connectionString: database.url });
@@ -84,7 +86,7 @@ describe('inbound call through call-control (real Asterisk, SIPp, Postgres, Redi
     }
   };
 
-  it('answers, plays the prompt, stores the digits in order and the hangup, and publishes every event', async () => {
+  it('answers, plays the IVR menu, stores the digits in order and the hangup, and publishes every event', async () => {
     const { result, rtp } = await placeCall('13800138000', '147');
     expect(result.exitCode).toBe(0);
     expect(result.counters).toMatchObject({ successfulCalls: 1, failedCalls: 0 });
@@ -99,19 +101,27 @@ describe('inbound call through call-control (real Asterisk, SIPp, Postgres, Redi
     expect(call.answered_at.getTime()).toBeGreaterThanOrEqual(call.started_at.getTime());
     expect(call.ended_at.getTime()).toBeGreaterThan(call.answered_at.getTime());
 
+    await waitFor(async () => (await db.query(`SELECT 1 FROM call_events WHERE call_id = $1 AND type = 'recording.finalised'`, [call.id])).rowCount === 1, 20_000, 'the recording to be finalised');
     const { rows: events } = await db.query(`SELECT sequence, type, payload FROM call_events WHERE call_id = $1 ORDER BY sequence`, [call.id]);
-    expect(events.map((event) => event.type)).toEqual(['call.started', 'call.answered', 'call.dtmf', 'call.dtmf', 'call.dtmf', 'call.ended']);
-    expect(events.map((event) => event.sequence)).toEqual([1, 2, 3, 4, 5, 6]);
+    const types = events.map((event) => event.type);
+    // Start, answer and the line (DNIS) first; the IVR path and the keys in between; the end, then the recording.
+    expect(types.slice(0, 3)).toEqual(['call.started', 'call.answered', 'call.line']);
+    expect(types.slice(-2)).toEqual(['call.ended', 'recording.finalised']);
+    expect(events.map((event) => event.sequence)).toEqual(events.map((_, index) => index + 1));
     expect(events.filter((event) => event.type === 'call.dtmf').map((event) => event.payload)).toEqual([
       { digit: '1', index: 1 },
       { digit: '4', index: 2 },
       { digit: '7', index: 3 },
     ]);
-    expect(events[5].payload).toMatchObject({ hangupCause: 16, hangupCauseText: 'Normal Clearing' });
+    // Key 1 in the default menu asks for an order number; 4 and 7 are its first digits.
+    expect(events.filter((event) => event.type === 'call.ivr').map((event) => event.payload.nodeId)).toEqual(
+      expect.arrayContaining(['blocked-check', 'elderly-check', 'main-menu']),
+    );
+    expect(events.find((event) => event.type === 'call.ended').payload).toMatchObject({ hangupCause: 16, hangupCauseText: 'Normal Clearing' });
 
-    await waitFor(() => published.some((event) => event.type === 'call.ended'), 5_000, 'call.ended on Redis');
-    const forThisCall = published.filter((event) => event.payload.callId === call.id);
-    expect(forThisCall.map((event) => event.type)).toEqual(events.map((event) => event.type));
+    await waitFor(() => published.filter((event) => (event.payload as { callId?: string }).callId === call.id).length >= events.length, 5_000, 'every event on Redis');
+    const forThisCall = published.filter((event) => (event.payload as { callId?: string }).callId === call.id);
+    expect(forThisCall.map((event) => event.type)).toEqual(types);
     expect(forThisCall.filter((event) => event.type === 'call.dtmf').map((event) => (event.payload as { digit: string }).digit)).toEqual(['1', '4', '7']);
     expect(new Set(forThisCall.map((event) => event.id)).size).toBe(forThisCall.length);
   });

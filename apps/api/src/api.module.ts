@@ -6,7 +6,12 @@ import { RedisModule } from '@hotline/redis';
 import { CallsHttpModule } from './calls/calls-http.module';
 import { EventsModule } from './events/events.module';
 import { WorkOrdersHttpModule } from './work-orders/work-orders-http.module';
+import { SurveysHttpModule } from './surveys/surveys-http.module';
+import { RealtimeModule } from './realtime/realtime.module';
 import { HealthModule } from './health/health.module';
+import { RecordingsHttpModule } from './recordings/recordings-http.module';
+import { IvrHttpModule } from './ivr/ivr-http.module';
+import { AcdHttpModule } from './acd/acd-http.module';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { HttpConnectionDrain } from './http/http-connection-drain';
 import { MissingWebAppNotice, WebAppLocation, webAppStaticModule } from './web/web-app.static';
@@ -26,6 +31,11 @@ export class ApiModule {
         CallsHttpModule,
         EventsModule,
         WorkOrdersHttpModule,
+        SurveysHttpModule,
+        RecordingsHttpModule,
+        IvrHttpModule,
+        AcdHttpModule,
+        RealtimeModule,
         ...(web.built ? [webAppStaticModule(web)] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }, HttpConnectionDrain, ...webProviders],

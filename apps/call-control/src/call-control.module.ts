@@ -2,28 +2,83 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CLOCK, SystemClock } from '@hotline/common';
 import { AppConfig, ConfigModule } from '@hotline/config';
 import { DatabaseModule } from '@hotline/database';
-import { RedisEventPublisher, RedisModule } from '@hotline/redis';
+import { IvrModule } from '@hotline/ivr';
+import { RecordingsModule } from '@hotline/recordings';
+import { RedisCommandListener, RedisEventPublisher, RedisModule } from '@hotline/redis';
+import { SlaModule } from '@hotline/sla';
 import { TelephonyModule } from '@hotline/telephony';
+import { AcdConfigRepository } from './acd/acd-config.repository';
+import { AcdRecordRepository } from './acd/acd-record.repository';
+import { AcdStateStore } from './acd/acd-state.store';
+import { AcdReconciler } from './acd/acd.reconciler';
+import { AcdService } from './acd/acd.service';
+import { AgentPresenceService } from './acd/agent-presence.service';
+import { AgentSeatProvisioner } from './acd/agent-seat.provisioner';
+import { QueueAnnouncer } from './acd/queue-announcer';
+import { QueueStatsService } from './acd/queue-stats.service';
 import { CallEventPublisher } from './calls/call-event.publisher';
 import { CallLogRepository } from './calls/call-log.repository';
 import { CallSessionRegistry } from './calls/call-session.registry';
 import { CallSessionService } from './calls/call-session.service';
 import { HotlineStasisHandler } from './calls/hotline-stasis.handler';
+import { CallControlCommandDispatcher } from './commands/call-control-command.dispatcher';
+import { ConditionEvaluator } from './ivr/condition.evaluator';
+import { IvrFlowCatalog } from './ivr/ivr-flow.catalog';
+import { IvrStateStore } from './ivr/ivr-state.store';
+import { IvrRunner } from './ivr/ivr.runner';
+import { LineDirectory } from './ivr/line.directory';
+import { PROGRESS_LOOKUP, WorkOrderProgressAdapter } from './ivr/progress-lookup.port';
+import { PromptResolver } from './ivr/prompt.resolver';
+import { spawnTtsCommand, TTS_COMMAND_RUNNER, TtsPromptService } from './ivr/tts-prompt.service';
+import { VoiceMessageService } from './ivr/voice-message.service';
+import { SlaWorkingDayAdapter, WORKING_DAYS } from './ivr/working-day.port';
+import { RecordingControlService } from './recordings/recording-control.service';
+import { RecordingFinaliser } from './recordings/recording-finaliser.service';
+import { TransferService } from './transfers/transfer.service';
+import { CallOrderDraftRepository } from './work-orders/call-order-draft.repository';
 
 @Module({})
 export class CallControlModule {
   static forConfig(config: AppConfig): DynamicModule {
     return {
       module: CallControlModule,
-      imports: [ConfigModule.forConfig(config), DatabaseModule, RedisModule, TelephonyModule],
+      imports: [ConfigModule.forConfig(config), DatabaseModule, RedisModule, TelephonyModule, RecordingsModule, IvrModule, SlaModule],
       providers: [
         { provide: CLOCK, useClass: SystemClock },
         RedisEventPublisher,
+        RedisCommandListener,
         CallEventPublisher,
         CallLogRepository,
         CallSessionRegistry,
         CallSessionService,
         HotlineStasisHandler,
+        RecordingFinaliser,
+        RecordingControlService,
+        CallControlCommandDispatcher,
+        // IVR
+        { provide: TTS_COMMAND_RUNNER, useValue: spawnTtsCommand },
+        TtsPromptService,
+        PromptResolver,
+        IvrFlowCatalog,
+        IvrStateStore,
+        IvrRunner,
+        LineDirectory,
+        ConditionEvaluator,
+        { provide: WORKING_DAYS, useClass: SlaWorkingDayAdapter },
+        { provide: PROGRESS_LOOKUP, useClass: WorkOrderProgressAdapter },
+        VoiceMessageService,
+        CallOrderDraftRepository,
+        TransferService,
+        // ACD
+        AcdStateStore,
+        AcdConfigRepository,
+        AcdRecordRepository,
+        AgentPresenceService,
+        AgentSeatProvisioner,
+        QueueAnnouncer,
+        QueueStatsService,
+        AcdService,
+        AcdReconciler,
       ],
     };
   }

@@ -23,6 +23,10 @@ interface AsteriskEndpoint {
   amiPassword: string;
   sipPort: number;
   managed: boolean;
+  /** Set when npm start runs Asterisk: where call-control and the api find recordings, sounds and generated config. */
+  recordingsDir?: string;
+  soundsDir?: string;
+  generatedConfigDir?: string;
   stop(): Promise<void>;
 }
 
@@ -132,6 +136,8 @@ export class Launcher {
       hotlineNumber: c.HOTLINE_NUMBER,
       ariApp: ARI_APP,
       carrierAddresses: c.CARRIER_ADDRESSES.split(',').map((address) => address.trim()),
+      // Outside the chroot, next to the embedded Postgres data: recordings survive a chroot rebuild.
+      recordingsDir: path.join(c.HOTLINE_DATA_DIR, 'recordings'),
       log: (line: string) => this.logger.log(line),
     });
     return { ...instance, managed: true, stop: () => instance.stop() };
@@ -144,6 +150,9 @@ export class Launcher {
       DATABASE_URL: databaseUrl,
       REDIS_URL: redisUrl,
       ...telephonyEnvironment(asterisk, ARI_APP),
+      ...(asterisk.recordingsDir ? { RECORDINGS_DIR: asterisk.recordingsDir } : {}),
+      ...(asterisk.soundsDir ? { IVR_SOUNDS_DIR: asterisk.soundsDir } : {}),
+      ...(asterisk.generatedConfigDir ? { ASTERISK_GENERATED_CONFIG_DIR: asterisk.generatedConfigDir } : {}),
       API_HOST: this.config.API_HOST,
       API_PORT: String(this.config.API_PORT),
       WEB_DIST_DIR: path.join(this.repoRoot, 'dist', 'web'),

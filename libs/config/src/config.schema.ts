@@ -32,6 +32,20 @@ export const appConfigSchema = z.object({
   // Where the built web app lives; the api serves it when present.
   WEB_DIST_DIR: z.string().min(1).default('dist/web'),
   HOTLINE_NUMBER: z.string().regex(/^\d{3,8}$/, 'must be 3 to 8 digits').default('12345'),
+  // Call control (issue 5). The recordings store: a host folder outside Asterisk's root that Asterisk writes
+  // into (bind mount or shared volume); call-control measures and checksums files there, the api streams them.
+  RECORDINGS_DIR: z.string().refine((value) => value.startsWith('/'), 'must be an absolute path').default('/var/lib/hotline12345/recordings'),
+  // How long call-control waits after a hangup for MixMonitor to close and rename a recording before marking it missing.
+  RECORDING_FINALISE_TIMEOUT_MS: z.coerce.number().int().min(500).max(300_000).default(15_000),
+  // Host path of Asterisk's sounds/zh/hotline folder. IVR text-to-speech prompts are generated into its tts/
+  // sub-folder (played as sound:hotline/tts/<hash>); unset, flows can use recorded prompts only.
+  IVR_SOUNDS_DIR: z.string().refine((value) => value.startsWith('/'), 'must be an absolute path').optional(),
+  // Host path of the folder Asterisk's pjsip.conf includes generated/pjsip-seats.conf from (the agent seats
+  // provisioned from Postgres); unset, seats are not provisioned by this process.
+  ASTERISK_GENERATED_CONFIG_DIR: z.string().refine((value) => value.startsWith('/'), 'must be an absolute path').optional(),
+  // How call-control dials a citizen back ({number} is replaced), e.g. PJSIP/{number}@carrier or, for a fixed
+  // peer, PJSIP/carrier/sip:{number}@10.0.0.5:5060.
+  OUTBOUND_ENDPOINT_TEMPLATE: z.string().regex(/\{number\}/, 'must contain {number}').default('PJSIP/{number}@carrier'),
   // Work orders: signs login tokens. Required in production; development and tests get a fixed one.
   JWT_SECRET: secret.optional(),
   JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(8 * 3600),
@@ -48,6 +62,34 @@ export const appConfigSchema = z.object({
   // How often an idle worker polls for due timers (deadlines are minutes to days apart).
   TIMER_POLL_SECONDS: z.coerce.number().min(0.5).max(300).default(2),
   TIMER_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  // Login throttling (libs/auth): failures counted per username and per client address within the window;
+  // reaching either limit locks that username or address out for LOGIN_LOCKOUT_SECONDS (429 + Retry-After).
+  // The address limit is higher because one government office often reaches us through one NAT address.
+  LOGIN_MAX_FAILURES_PER_USERNAME: z.coerce.number().int().min(1).max(1000).default(5),
+  LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(50),
+  LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).default(15 * 60),
+  LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(15 * 60),
+  // Audit tables (sensitive reads, login lockouts) keep rows at least this long: 网络安全法 art. 21 asks
+  // for network logs kept "不少于六个月", so less than 184 days (the longest six months) is refused.
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(184, 'must be at least 184 days (six months, 网络安全法 art. 21)').max(36_500).default(365),
+  // How often the api prunes audit rows older than the retention; 0 turns the job off (another instance runs it).
+  AUDIT_PRUNE_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(24 * 60),
+  // Satisfaction surveys (回访): the SMSC the SMS survey is sent through (smpp://host:port), its bind
+  // credentials and the number citizens see and reply to.
+  SMPP_URL: url(['smpp:']).default('smpp://127.0.0.1:2775'),
+  SMPP_SYSTEM_ID: z.string().min(1).max(15).default('hotline12345'),
+  SMPP_PASSWORD: z.string().max(8, 'SMPP passwords are at most 8 characters').default('hotline'),
+  SMPP_SOURCE_ADDR: z.string().regex(/^\d{3,21}$/, 'must be 3 to 21 digits').default('12345'),
+  // A submit that gets no submit_sm_resp in this time counts as failed (and is retried).
+  SMPP_RESPONSE_TIMEOUT_SECONDS: z.coerce.number().min(1).max(120).default(10),
+  // Outbound survey calls are capped so they never starve inbound callers of trunks or CPU.
+  SURVEY_VOICE_MAX_CONCURRENT: z.coerce.number().int().min(0).max(500).default(4),
+  SURVEY_VOICE_CALLS_PER_SECOND: z.coerce.number().min(0.1).max(50).default(1),
+  // A survey job that fails (SMSC down, database hiccup) is retried with exponential backoff from this delay.
+  SURVEY_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  SURVEY_RETRY_LIMIT: z.coerce.number().int().min(0).max(100).default(12),
+  // How often an idle survey worker polls for due survey attempts.
+  SURVEY_POLL_SECONDS: z.coerce.number().min(0.5).max(300).default(2),
 }).superRefine((config, context) => {
   if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
     context.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production' });
@@ -75,6 +117,20 @@ export const launcherConfigSchema = z.object({
   RTP_START: port.default(20000),
   RTP_END: port.default(20999),
   HOTLINE_NUMBER: z.string().regex(/^\d{3,8}$/, 'must be 3 to 8 digits').default('12345'),
+  // Call control (issue 5). The recordings store: a host folder outside Asterisk's root that Asterisk writes
+  // into (bind mount or shared volume); call-control measures and checksums files there, the api streams them.
+  RECORDINGS_DIR: z.string().refine((value) => value.startsWith('/'), 'must be an absolute path').default('/var/lib/hotline12345/recordings'),
+  // How long call-control waits after a hangup for MixMonitor to close and rename a recording before marking it missing.
+  RECORDING_FINALISE_TIMEOUT_MS: z.coerce.number().int().min(500).max(300_000).default(15_000),
+  // Host path of Asterisk's sounds/zh/hotline folder. IVR text-to-speech prompts are generated into its tts/
+  // sub-folder (played as sound:hotline/tts/<hash>); unset, flows can use recorded prompts only.
+  IVR_SOUNDS_DIR: z.string().refine((value) => value.startsWith('/'), 'must be an absolute path').optional(),
+  // Host path of the folder Asterisk's pjsip.conf includes generated/pjsip-seats.conf from (the agent seats
+  // provisioned from Postgres); unset, seats are not provisioned by this process.
+  ASTERISK_GENERATED_CONFIG_DIR: z.string().refine((value) => value.startsWith('/'), 'must be an absolute path').optional(),
+  // How call-control dials a citizen back ({number} is replaced), e.g. PJSIP/{number}@carrier or, for a fixed
+  // peer, PJSIP/carrier/sip:{number}@10.0.0.5:5060.
+  OUTBOUND_ENDPOINT_TEMPLATE: z.string().regex(/\{number\}/, 'must contain {number}').default('PJSIP/{number}@carrier'),
   HOTLINE_CACHE_DIR: z.string().min(1),
   HOTLINE_DATA_DIR: z.string().min(1),
   CARRIER_ADDRESSES: z.string().min(1).default('127.0.0.1'),

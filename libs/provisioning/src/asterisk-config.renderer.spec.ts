@@ -41,7 +41,10 @@ describe('renderAsteriskConfig (repo templates)', () => {
     expect(pjsip).toContain('match = 127.0.0.1,10.0.0.0/8');
     const extensions = await fs.readFile(path.join(out, 'extensions.conf'), 'utf8');
     expect(extensions).toContain('exten => 12345,1,');
-    expect(extensions).toContain('Stasis(hotline,inbound,${EXTEN})');
+    expect(extensions).toContain('Stasis(hotline,inbound,${EXTEN},${HOTLINE_RECORDING})');
+    // 全程录音: the recording starts in the dialplan, before the call reaches call-control.
+    expect(extensions.indexOf('MixMonitor(')).toBeLessThan(extensions.indexOf('Stasis(hotline,inbound'));
+    expect(extensions).toContain('/var/lib/hotline/instances/unit/recordings/');
     const asterisk = await fs.readFile(path.join(out, 'asterisk.conf'), 'utf8');
     expect(asterisk).toContain('astrundir => /var/lib/hotline/instances/unit/run');
     for (const file of written) expect(await fs.readFile(path.join(out, file), 'utf8')).not.toMatch(/\{\{/);

@@ -28,6 +28,11 @@ export interface StartAsteriskInstanceOptions {
   readonly ariApp: string;
   /** Source addresses (IP or CIDR) whose SIP requests are the carrier's; nothing else reaches the dialplan. */
   readonly carrierAddresses: readonly string[];
+  /**
+   * Absolute host folder for recordings, outside the chroot: bind-mounted into the instance so Asterisk
+   * writes there. Default: a plain folder inside the instance (development only; it goes with the chroot).
+   */
+  readonly recordingsDir?: string;
   /** Progress lines; silent when absent. */
   readonly log?: ProvisioningLog;
   /** Folder with the *.conf templates; defaults to the repo's asterisk/templates. */
@@ -68,6 +73,7 @@ const schema = z
     carrierAddresses: z.array(carrierAddress).min(1, 'at least one carrier address is needed'),
     bootTimeoutMs: z.number().int().positive().optional(),
     templatesDir: z.string().refine((p) => path.isAbsolute(p), 'must be an absolute path').optional(),
+    recordingsDir: z.string().refine((p) => path.isAbsolute(p), 'must be an absolute path').optional(),
     debianMirror: z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) URL').optional(),
   })
   .superRefine((o, ctx) => {

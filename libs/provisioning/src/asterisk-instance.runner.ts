@@ -9,8 +9,10 @@ import { runChecked, spawnCommand, tailLines, type CommandRunner } from './comma
 import { isErrno, isProcessAlive, sleep, withFileLock } from './file.lock';
 import { ensureHostPackages } from './host-packages.installer';
 import { assertPortsFree } from './port-availability.checker';
-import { ensurePrompts } from './prompt.generator';
+import { ensureHoldMusic } from './hold-music.generator';
+import { ensurePrompts, PROMPTS_DIR_IN_CHROOT } from './prompt.generator';
 import { AsteriskStartError, AsteriskStopError, ProvisioningError } from './provisioning.errors';
+import { linkSpoolRecordingsToStore, mountRecordingsStore, unmountRecordingsStore } from './recordings-store.mount';
 import { CHROOT_ENV, type ProvisioningLog } from './provisioning.types';
 
 /** A running Asterisk instance and the credentials to drive it. */
@@ -20,6 +22,15 @@ export interface AsteriskInstance {
   readonly chrootDir: string;
   /** Host path of the instance folder (etc, run, log, spool, db). */
   readonly instanceDir: string;
+  /**
+   * Host folder of the recordings store (MixMonitor call recordings by day, callers' messages under
+   * messages/). Outside the chroot when the recordingsDir option was given (bind-mounted into the instance).
+   */
+  readonly recordingsDir: string;
+  /** Host folder whose files Asterisk includes (generated agent seats: generated/pjsip-seats.conf). */
+  readonly generatedConfigDir: string;
+  /** Host folder of the hotline's sounds (played as sound:hotline/<name>); call-control adds TTS prompts under tts/. */
+  readonly soundsDir: string;
   /** Host paths of the instance's logs: Asterisk's stdout/stderr and its messages.log. */
   readonly logFiles: { readonly console: string; readonly messages: string };
   /** Pid of the Asterisk process (chroot execs it, so this is Asterisk itself). */
@@ -76,6 +87,7 @@ export async function startAsteriskInstance(options: StartAsteriskInstanceOption
   if (prompts.generated.length > 0) {
     log(`[prompts] generated ${prompts.generated.length} prompt(s) in ${((Date.now() - promptsStarted) / 1000).toFixed(1)} s`);
   }
+  await ensureHoldMusic({ chrootDir, log, env: options.env, runCommand: run });
   const templatesDir = options.templatesDir ?? (await findDefaultTemplatesDir());
 
   const layout = instanceLayout(chrootDir, options.name);
@@ -92,6 +104,16 @@ export async function startAsteriskInstance(options: StartAsteriskInstanceOption
 
     const owner = await chrootUser(chrootDir, 'asterisk');
     await createInstanceDirs(layout, owner);
+    const recordingsDir = options.recordingsDir ?? layout.host.recordings;
+    if (options.recordingsDir) {
+      await mountRecordingsStore({ hostDir: options.recordingsDir, mountPoint: layout.host.recordings, owner, runCommand: run, env: options.env, log });
+    } else {
+      // A store bound by an earlier run with recordingsDir must not keep receiving this run's recordings.
+      await unmountRecordingsStore(layout.host.recordings, { runCommand: run, env: options.env });
+      await fs.mkdir(path.join(layout.host.recordings, 'messages'), { recursive: true, mode: 0o750 });
+      for (const dir of [layout.host.recordings, path.join(layout.host.recordings, 'messages')]) await fs.chown(dir, owner.uid, owner.gid);
+    }
+    await linkSpoolRecordingsToStore(layout.host.spool, path.posix.join(layout.inChroot, 'recordings'));
     const ariPassword = randomBytes(16).toString('hex');
     const amiPassword = randomBytes(16).toString('hex');
     await renderAsteriskConfig({
@@ -117,6 +139,9 @@ export async function startAsteriskInstance(options: StartAsteriskInstanceOption
     });
     await rotateLogs(layout);
 
+    const unmountStore = async () => {
+      if (options.recordingsDir) await unmountRecordingsStore(layout.host.recordings, { runCommand: run, env: options.env });
+    };
     log(`[asterisk] starting instance ${options.name} (SIP ${options.sipPort}/udp, ARI ${options.ariHttpPort}, AMI ${options.amiPort})`);
     const child = spawnAsterisk(chrootDir, layout);
     const exit = watchExit(child);
@@ -124,6 +149,7 @@ export async function startAsteriskInstance(options: StartAsteriskInstanceOption
       await waitFullyBooted(rx, exit, layout, options.bootTimeoutMs ?? 60_000);
     } catch (error) {
       await killFailedStart(child, exit, log);
+      await unmountStore();
       throw error;
     }
     log(`[asterisk] instance ${options.name} fully booted (pid ${child.pid}) after ${since()}`);
@@ -133,6 +159,9 @@ export async function startAsteriskInstance(options: StartAsteriskInstanceOption
       name: options.name,
       chrootDir,
       instanceDir: layout.host.root,
+      recordingsDir,
+      generatedConfigDir: layout.host.generated,
+      soundsDir: path.join(chrootDir, PROMPTS_DIR_IN_CHROOT),
       logFiles: { console: layout.host.consoleLog, messages: layout.host.messagesLog },
       pid: child.pid as number,
       sipPort: options.sipPort,
@@ -144,7 +173,8 @@ export async function startAsteriskInstance(options: StartAsteriskInstanceOption
       amiUsername: AMI_USERNAME,
       amiPassword,
       rx,
-      stop: () => (stopping ??= stopOwnProcess(child, exit, rx, log, options.name)),
+      // The store is unbound only once Asterisk is gone: it finishes writing recordings while it stops.
+      stop: () => (stopping ??= stopOwnProcess(child, exit, rx, log, options.name).then(unmountStore)),
     };
     return handle;
   });
@@ -160,6 +190,9 @@ interface InstanceLayout {
     readonly etc: string;
     readonly run: string;
     readonly log: string;
+    readonly spool: string;
+    readonly recordings: string;
+    readonly generated: string;
     readonly pidFile: string;
     readonly consoleLog: string;
     readonly messagesLog: string;
@@ -179,10 +212,13 @@ function instanceLayout(chrootDir: string, name: string): InstanceLayout {
       etc: sub('etc'),
       run: sub('run'),
       log: sub('log'),
+      spool: sub('spool'),
+      recordings: sub('recordings'),
+      generated: path.join(sub('etc'), 'generated'),
       pidFile: path.join(sub('run'), 'asterisk.pid'),
       consoleLog: path.join(sub('log'), 'console.log'),
       messagesLog: path.join(sub('log'), 'messages.log'),
-      dirs: ['etc', 'run', 'log', 'spool', 'db', 'cache'].map(sub),
+      dirs: ['etc', 'etc/generated', 'run', 'log', 'spool', 'db', 'cache'].map(sub),
     },
   };
 }

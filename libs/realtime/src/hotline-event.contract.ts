@@ -2,6 +2,8 @@
  * Events published by call-control and consumed by api (and later the browser). Typed once here so
  * both sides agree; every envelope carries id, version and time so consumers can drop duplicates.
  */
+import { CALL_CONTROL_EVENT_TYPES, type CallControlEventPayloads } from './call-control-event.contract';
+
 export const HOTLINE_EVENT_VERSION = 1 as const;
 
 export interface CallStartedPayload {
@@ -35,7 +37,7 @@ export interface CallEndedPayload {
   durationMs: number;
 }
 
-export interface HotlineEventPayloads {
+export interface HotlineEventPayloads extends CallControlEventPayloads {
   'call.started': CallStartedPayload;
   'call.answered': CallAnsweredPayload;
   'call.dtmf': CallDtmfPayload;
@@ -44,7 +46,7 @@ export interface HotlineEventPayloads {
 
 export type HotlineEventType = keyof HotlineEventPayloads;
 
-export const HOTLINE_EVENT_TYPES: readonly HotlineEventType[] = ['call.started', 'call.answered', 'call.dtmf', 'call.ended'];
+export const HOTLINE_EVENT_TYPES: readonly HotlineEventType[] = ['call.started', 'call.answered', 'call.dtmf', 'call.ended', ...CALL_CONTROL_EVENT_TYPES];
 
 export interface HotlineEvent<T extends HotlineEventType = HotlineEventType> {
   id: string;

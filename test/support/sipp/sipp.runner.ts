@@ -10,6 +10,9 @@ export const SIPP_SCENARIOS = {
   citizenDtmf: path.join(__dirname, 'scenarios', 'citizen-dtmf.xml'),
   citizenListen: path.join(__dirname, 'scenarios', 'citizen-listen.xml'),
   citizenTalk: path.join(__dirname, 'scenarios', 'citizen-talk.xml'),
+  citizenCrowd: path.join(__dirname, 'scenarios', 'citizen-crowd.xml'),
+  agentPhone: path.join(__dirname, 'scenarios', 'agent-phone.xml'),
+  deadPhone: path.join(__dirname, 'scenarios', 'dead-phone.xml'),
   unknownNumber: path.join(__dirname, 'scenarios', 'unknown-number.xml'),
 } as const;
 
@@ -132,6 +135,75 @@ export async function runSipp(options: SippRunOptions): Promise<SippRunResult> {
   const logLines = (await readIfExists(logFile)).split('\n').map((l) => l.trim()).filter(Boolean);
   if (!options.workDir && exitCode === 0) await fs.rm(workDir, { recursive: true, force: true });
   return { exitCode, counters: countersFrom(rawStats), rawStats, logLines, errors, stdout, stderr, workDir };
+}
+
+export interface SippUasOptions {
+  readonly scenarioFile: string;
+  readonly variables?: Readonly<Record<string, string | number>>;
+  readonly localPort: number;
+  readonly mediaPort: number;
+  /** Concurrent calls it takes (-l); SIPp silently refuses calls beyond it. */
+  readonly callLimit?: number;
+  readonly timeoutMs: number;
+}
+
+export interface SippUas {
+  readonly port: number;
+  /** Lines written by <log> actions so far. */
+  logLines(): Promise<string[]>;
+  /** Stops the process (SIGTERM, then SIGKILL) and returns its last log lines. */
+  stop(): Promise<string[]>;
+}
+
+/**
+ * A SIPp UAS running in the background for the length of a test: agent phones (every seat whose AOR
+ * points at its port) or citizens being called back. Stopped by the test that started it.
+ */
+export async function startSippUas(options: SippUasOptions): Promise<SippUas> {
+  const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sipp-uas-'));
+  const scenarioPath = path.join(workDir, path.basename(options.scenarioFile));
+  await fs.writeFile(scenarioPath, prepareScenario(await fs.readFile(options.scenarioFile, 'utf8'), options.variables ?? {}));
+  const logFile = path.join(workDir, 'actions.log');
+  const limit = options.callLimit ?? 200;
+  const child = spawn(
+    'sipp',
+    [
+      '-sf', scenarioPath,
+      '-i', '127.0.0.1',
+      '-mi', '127.0.0.1',
+      '-p', String(options.localPort),
+      '-mp', String(options.mediaPort),
+      '-m', '100000',
+      '-l', String(limit),
+      '-timeout', `${Math.ceil(options.timeoutMs / 1000)}s`,
+      '-trace_logs', '-log_file', logFile,
+      '-trace_err', '-error_file', path.join(workDir, 'errors.log'),
+      '-nostdin',
+    ],
+    { cwd: workDir, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  // SIPp binds its port at start; give it a moment and fail loudly if it died (port taken, bad scenario).
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  if (child.exitCode !== null) throw new SippFatalError(child.exitCode, stderr, workDir);
+  const logLines = async () => (await readIfExists(logFile)).split('\n').map((line) => line.trim()).filter(Boolean);
+  return {
+    port: options.localPort,
+    logLines,
+    stop: async () => {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const killer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+        await exited;
+        clearTimeout(killer);
+      }
+      const lines = await logLines();
+      await fs.rm(workDir, { recursive: true, force: true });
+      return lines;
+    },
+  };
 }
 
 /** SIPp could not run at all: exit 255 (fatal, e.g. scenario error) or 254 (could not bind its ports). */

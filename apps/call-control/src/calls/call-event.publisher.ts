@@ -18,7 +18,8 @@ export class CallEventPublisher {
     try {
       await this.publisher.publish(event);
     } catch (error) {
-      this.logger.error(`Could not publish ${type} for call ${payload.callId}: ${(error as Error).message}`);
+      const subject = (payload as { callId?: string; agentId?: string; skill?: string }).callId ?? (payload as { agentId?: string }).agentId ?? (payload as { skill?: string }).skill;
+      this.logger.error(`Could not publish ${type} for ${subject ?? 'the hotline'}: ${(error as Error).message}`);
     }
   }
 }

@@ -1,5 +1,15 @@
 import { Clock } from '@hotline/common';
-import { AriChannel, AriGateway, TelephonyError, TelephonyErrorCode } from '@hotline/telephony';
+import { HotlineLine } from '@hotline/ivr';
+import { RecordingRepository } from '@hotline/recordings';
+import { AriChannel, AriGateway } from '@hotline/telephony';
+import { AcdService } from '../acd/acd.service';
+import { AcdStateStore, QueueEntry } from '../acd/acd-state.store';
+import { IvrFlowCatalog, LoadedFlow } from '../ivr/ivr-flow.catalog';
+import { IvrStateStore } from '../ivr/ivr-state.store';
+import { IvrCall, IvrExit, IvrRunner } from '../ivr/ivr.runner';
+import { LineDirectory } from '../ivr/line.directory';
+import { RecordingFinaliser } from '../recordings/recording-finaliser.service';
+import { TransferService } from '../transfers/transfer.service';
 import { CallEventPublisher } from './call-event.publisher';
 import { CallLogRepository } from './call-log.repository';
 import { CallSessionRegistry } from './call-session.registry';
@@ -7,15 +17,10 @@ import { CallSessionService } from './call-session.service';
 
 class FakeAri implements Partial<AriGateway> {
   readonly calls: string[] = [];
-  failPlayWith: Error | null = null;
-  channels: AriChannel[] = [];
   subscribeToChannel = jest.fn(async (channelId: string) => void this.calls.push(`subscribe ${channelId}`));
   answer = jest.fn(async (channelId: string) => void this.calls.push(`answer ${channelId}`));
-  play = jest.fn(async (channelId: string, media: string[], _playbackId: string) => {
-    if (this.failPlayWith) throw this.failPlayWith;
-    this.calls.push(`play ${channelId} ${media.join(',')}`);
-  });
-  stopPlayback = jest.fn(async (playbackId: string) => void this.calls.push(`stop ${playbackId}`));
+  play = jest.fn(async () => undefined);
+  stopPlayback = jest.fn(async () => undefined);
   hangup = jest.fn(async (channelId: string) => void this.calls.push(`hangup ${channelId}`));
 }
 
@@ -34,6 +39,12 @@ class FakeCallLog {
     return { sequence: this.events.length };
   });
   markAnswered = jest.fn(async () => undefined);
+  answeredWithEvent = jest.fn(async (callId: string, _at: Date, payload: Record<string, unknown>) => void this.events.push({ callId, type: 'call.answered', payload }));
+  endedWithEvent = jest.fn(async (callId: string, at: Date, cause: number | null, causeText: string | null, payload: Record<string, unknown>) => {
+    await this.markEnded(callId, at, cause);
+    this.events.push({ callId, type: 'call.ended', payload });
+  });
+  setRouting = jest.fn(async () => undefined);
   markEnded = jest.fn(async (callId: string, _at: Date, cause: number | null) => {
     for (const call of this.calls.values()) if (call.id === callId) Object.assign(call, { status: 'ended', cause });
   });
@@ -42,21 +53,32 @@ class FakeCallLog {
   );
 }
 
+const LINE_12315: HotlineLine = { number: '12315', name: '消费投诉举报热线', skill: 'consumer', flowName: 'default', priorityWeight: 0, mode: 'dual_track', active: true };
+const FLOW: LoadedFlow = { name: 'default', version: 3, document: { start: 'menu', nodes: { menu: { type: 'queue', priority: 0 } } } };
+
 const channel = (id: string, overrides: Partial<AriChannel> = {}): AriChannel => ({
   id,
   name: `PJSIP/carrier-${id}`,
   state: 'Ring',
   caller: { name: '', number: '13800001234' },
   connected: { name: '', number: '' },
-  dialplan: { context: 'from-carrier', exten: '12345', priority: 3 },
+  dialplan: { context: 'hotline-line', exten: '12315', priority: 6 },
   creationtime: '2026-11-23T10:00:00.000+0000',
   ...overrides,
 });
 
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
 describe('CallSessionService', () => {
   let ari: FakeAri;
   let log: FakeCallLog;
-  let published: Array<{ type: string; payload: unknown }>;
+  let published: string[];
+  let ivrRuns: Array<{ call: IvrCall; startAt?: string }>;
+  let ivrExit: () => Promise<IvrExit>;
+  let acd: { enqueue: jest.Mock; callerLeft: jest.Mock; legEnded: jest.Mock; resumeWaiting: jest.Mock; agentAnswered: jest.Mock; citizenAnswered: jest.Mock };
+  let entries: Map<string, QueueEntry>;
+  let ivrPositions: Map<string, { flow: string; version: number; node: string; vars: Record<string, string>; tags: Record<string, string> }>;
+  let finaliser: { finaliseCall: jest.Mock };
   let service: CallSessionService;
   const clock: Clock = { now: () => new Date('2026-11-23T10:00:05.000Z') };
 
@@ -64,87 +86,118 @@ describe('CallSessionService', () => {
     ari = new FakeAri();
     log = new FakeCallLog();
     published = [];
-    const publisher = { publish: jest.fn(async (type: string, _at: Date, payload: unknown) => void published.push({ type, payload })) };
+    ivrRuns = [];
+    ivrExit = async () => ({ kind: 'queue', skill: 'consumer', priority: 0 });
+    entries = new Map();
+    ivrPositions = new Map();
+    acd = {
+      enqueue: jest.fn(async () => undefined),
+      callerLeft: jest.fn(async () => undefined),
+      legEnded: jest.fn(() => false),
+      resumeWaiting: jest.fn(async () => undefined),
+      agentAnswered: jest.fn(async () => undefined),
+      citizenAnswered: jest.fn(async () => undefined),
+    };
+    finaliser = { finaliseCall: jest.fn(async () => undefined) };
+    const ivr = { run: jest.fn(async (call: IvrCall, startAt?: string) => (ivrRuns.push({ call, startAt }), ivrExit())) };
     service = new CallSessionService(
       ari as unknown as AriGateway,
       clock,
       log as unknown as CallLogRepository,
-      publisher as unknown as CallEventPublisher,
+      { publish: jest.fn(async (type: string) => void published.push(type)) } as unknown as CallEventPublisher,
       new CallSessionRegistry(),
+      { register: jest.fn(async (recording: object) => ({ id: 'rec-1', ...recording })) } as unknown as RecordingRepository,
+      finaliser as unknown as RecordingFinaliser,
+      { resolve: (number: string) => (number === '12315' ? LINE_12315 : null) } as unknown as LineDirectory,
+      { get: jest.fn(async () => FLOW) } as unknown as IvrFlowCatalog,
+      ivr as unknown as IvrRunner,
+      { clear: jest.fn(async () => undefined), load: jest.fn(async (callId: string) => ivrPositions.get(callId) ?? null) } as unknown as IvrStateStore,
+      acd as unknown as AcdService,
+      { entry: jest.fn(async (id: string) => entries.get(id) ?? null) } as unknown as AcdStateStore,
+      { onFailure: jest.fn(), callerLeft: jest.fn(async () => undefined), legEnded: jest.fn(() => false), transfer: jest.fn() } as unknown as TransferService,
     );
   });
 
-  it('records, answers and greets an inbound call', async () => {
-    await service.callArrived(channel('c1'), ['inbound', '12345']);
-    expect(ari.calls).toEqual(['subscribe c1', 'answer c1', 'play c1 sound:hotline/welcome']);
-    expect(log.events.map((event) => event.type)).toEqual(['call.started', 'call.answered']);
-    expect(published.map((event) => event.type)).toEqual(['call.started', 'call.answered']);
-    expect(published[0].payload).toMatchObject({ callId: 'call-1', channelId: 'c1', callerNumber: '13800001234', dialedNumber: '12345' });
+  it('records, answers, tags the line (DNIS) and runs its flow, then hands the call to the flow\'s queue', async () => {
+    await service.callArrived(channel('c1'), ['inbound', '12315', '20261123/c1']);
+    await settle();
+    expect(ari.calls).toEqual(['subscribe c1', 'answer c1']);
+    expect(log.events.map((event) => event.type)).toEqual(['call.started', 'call.answered', 'call.line']);
+    expect(log.events[2]!.payload).toEqual({ line: '12315', lineName: '消费投诉举报热线', skill: 'consumer' });
+    expect(log.createCall).toHaveBeenCalledWith(expect.objectContaining({ lineNumber: '12315', skill: 'consumer' }));
+    expect(ivrRuns[0]!.call).toMatchObject({ line: LINE_12315, flow: FLOW });
+    expect(acd.enqueue).toHaveBeenCalledWith(expect.objectContaining({ callId: 'call-1', recordingPath: '20261123/c1.wav' }), { skill: 'consumer', priority: 0 });
   });
 
-  it('stores digits in order and says each back, interrupting the prompt', async () => {
-    await service.callArrived(channel('c1'), ['inbound', '12345']);
+  it('stores keys in order and hands each to the caller\'s flow as it arrives', async () => {
+    let release: () => void = () => undefined;
+    ivrExit = () => new Promise((resolve) => (release = () => resolve({ kind: 'hangup' })));
+    await service.callArrived(channel('c1'), ['inbound', '12315']);
+    await settle();
+    const io = ivrRuns[0]!.call.io;
+    const read = io.readDigits({ maxDigits: 2, firstTimeoutMs: 1_000, interDigitTimeoutMs: 1_000 });
     await Promise.all(['4', '2'].map((digit) => service.digitPressed('c1', digit)));
-    const digits = log.events.filter((event) => event.type === 'call.dtmf').map((event) => event.payload);
-    expect(digits).toEqual([{ digit: '4', index: 1 }, { digit: '2', index: 2 }]);
-    expect(ari.calls.filter((call) => call.startsWith('play')).slice(1)).toEqual([
-      'play c1 sound:hotline/you-pressed,sound:hotline/digit-4',
-      'play c1 sound:hotline/you-pressed,sound:hotline/digit-2',
+    await expect(read).resolves.toEqual({ digits: '42', terminated: false, timedOut: false });
+    expect(log.events.filter((event) => event.type === 'call.dtmf').map((event) => event.payload)).toEqual([
+      { digit: '4', index: 1 },
+      { digit: '2', index: 2 },
     ]);
-    expect(ari.stopPlayback).toHaveBeenCalledTimes(2);
-  });
-
-  it('says goodbye and hangs up after the prompt on #', async () => {
-    await service.callArrived(channel('c1'), ['inbound', '12345']);
-    await service.digitPressed('c1', '#');
-    const goodbye = ari.play.mock.calls.at(-1)!;
-    await service.playbackFinished(goodbye[2]);
+    release();
+    await settle();
     expect(ari.calls.at(-1)).toBe('hangup c1');
   });
 
-  it('records the end with the hangup cause and duration, once', async () => {
-    await service.callArrived(channel('c1'), ['inbound', '12345']);
-    await service.callEnded('c1', { cause: 16, causeText: 'Normal Clearing' });
-    await service.callEnded('c1', { cause: 16, causeText: 'Normal Clearing' });
+  it('records the end once with the cause, ends the flow\'s waits and tells the ACD', async () => {
+    ivrExit = () => new Promise(() => undefined);
+    await service.callArrived(channel('c1'), ['inbound', '12315']);
+    await settle();
+    const io = ivrRuns[0]!.call.io;
+    const waiting = io.readDigits({ maxDigits: 1, firstTimeoutMs: 60_000, interDigitTimeoutMs: 1_000 });
+    await service.channelDestroyed('c1', { cause: 16, causeText: 'Normal Clearing' });
+    await service.channelDestroyed('c1', { cause: 16, causeText: 'Normal Clearing' });
+    await expect(waiting).rejects.toThrow('has ended');
     const ended = log.events.filter((event) => event.type === 'call.ended');
     expect(ended).toHaveLength(1);
-    expect(ended[0].payload).toMatchObject({ hangupCause: 16, hangupCauseText: 'Normal Clearing', durationMs: 5_000 });
+    expect(ended[0]!.payload).toMatchObject({ hangupCause: 16, hangupCauseText: 'Normal Clearing', durationMs: 5_000 });
+    expect(acd.callerLeft).toHaveBeenCalledTimes(1);
+    expect(finaliser.finaliseCall).toHaveBeenCalledWith('call-1', 'c1');
   });
 
-  it('closes the call with the requested cause when ChannelDestroyed never follows StasisEnd', async () => {
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'] });
-    try {
-      await service.callArrived(channel('c1'), ['inbound', '12345']);
-      service.hangupRequested('c1', 17);
-      service.channelLeftApp('c1');
-      await jest.advanceTimersByTimeAsync(3_000);
-      await Promise.resolve();
-    } finally {
-      jest.useRealTimers();
-    }
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(log.events.at(-1)).toMatchObject({ type: 'call.ended', payload: { hangupCause: 17, hangupCauseText: 'User busy' } });
+  it('queues the caller for an agent when the flow fails, rather than leaving them in silence', async () => {
+    ivrExit = async () => {
+      throw new Error('prompt missing');
+    };
+    await service.callArrived(channel('c1'), ['inbound', '12315']);
+    await settle();
+    expect(acd.enqueue).toHaveBeenCalledWith(expect.objectContaining({ callId: 'call-1' }), { skill: 'consumer', priority: 0 });
   });
 
-  it('hangs up channels that arrive with unexpected arguments, recording nothing', async () => {
-    await service.callArrived(channel('c9'), ['outbound']);
+  it('passes agent legs to the ACD and hangs up channels that arrive with unexpected arguments', async () => {
+    await service.callArrived(channel('a1'), ['agent', 'entry-1', 'agent-7']);
+    expect(acd.agentAnswered).toHaveBeenCalled();
+    await service.callArrived(channel('c9'), ['mystery']);
     expect(ari.calls).toEqual(['hangup c9']);
     expect(log.createCall).not.toHaveBeenCalled();
   });
 
-  it('keeps the record when the caller hangs up before the greeting plays', async () => {
-    ari.failPlayWith = new TelephonyError(TelephonyErrorCode.AriRequestFailed, 'ARI channels.playWithId failed: HTTP 404 Channel not found');
-    await expect(service.callArrived(channel('c1'), ['inbound', '12345'])).resolves.toBeUndefined();
-    expect(log.events.map((event) => event.type)).toEqual(['call.started', 'call.answered']);
-  });
+  it('after a reconnect: closes calls whose channels are gone, resumes queued callers and IVR callers where they were', async () => {
+    ivrExit = () => new Promise(() => undefined);
+    await service.callArrived(channel('gone'), ['inbound', '12315']);
+    await settle();
+    const inStasis = (id: string) => channel(id, { dialplan: { context: 'hotline-line', exten: '12315', priority: 6, app_name: 'Stasis', app_data: `hotline,inbound,12315,20261123/${id}` } });
+    log.calls.set('queued', { id: 'call-q', status: 'answered' });
+    log.calls.set('in-ivr', { id: 'call-i', status: 'answered' });
+    entries.set('call-q', { id: 'call-q', state: 'waiting', skill: 'consumer' } as QueueEntry);
+    ivrPositions.set('call-i', { flow: 'default', version: 3, node: 'menu', vars: { orderNumber: '1' }, tags: { caller: 'elderly' } });
 
-  it('after a reconnect, closes calls whose channels are gone and re-adopts those still in the app', async () => {
-    await service.callArrived(channel('gone'), ['inbound', '12345']);
-    const stillThere = channel('kept', { dialplan: { context: 'from-carrier', exten: '12345', priority: 3, app_name: 'Stasis', app_data: 'hotline,inbound,12345' } });
-    await service.reconcile([stillThere], 'hotline');
+    await service.reconcile([inStasis('queued'), inStasis('in-ivr')], 'hotline');
+    await settle();
+
     expect(log.calls.get('gone')).toMatchObject({ status: 'ended', cause: null });
-    expect(log.calls.get('kept')).toMatchObject({ status: 'ringing' });
-    await service.digitPressed('kept', '5');
-    expect(log.events.at(-1)).toMatchObject({ type: 'call.dtmf', payload: { digit: '5', index: 1 } });
+    expect(acd.resumeWaiting).toHaveBeenCalledWith(expect.objectContaining({ callId: 'call-q' }), entries.get('call-q'));
+    const resumed = ivrRuns.find((run) => run.call.session.callId === 'call-i')!;
+    expect(resumed.startAt).toBe('menu');
+    expect(resumed.call.vars).toEqual({ orderNumber: '1' });
+    expect(resumed.call.tags).toEqual({ caller: 'elderly' });
   });
 });

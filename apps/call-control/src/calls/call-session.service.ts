@@ -1,8 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, Clock, KeyedSerialQueue } from '@hotline/common';
+import { HotlineLine } from '@hotline/ivr';
+import { callRecordingPath, RecordingRepository } from '@hotline/recordings';
 import { ARI_GATEWAY, AriChannel, AriGateway, NORMAL_CLEARING, TelephonyError, hangupCauseText } from '@hotline/telephony';
-import { PROMPT_LANGUAGE, prompts, welcomeMenuAction } from '../ivr/welcome-menu';
+import { AcdService } from '../acd/acd.service';
+import { AcdStateStore } from '../acd/acd-state.store';
+import { CallChannelIo, CallEndedError } from '../ivr/call-channel.io';
+import { IvrFlowCatalog, LoadedFlow } from '../ivr/ivr-flow.catalog';
+import { IvrStateStore } from '../ivr/ivr-state.store';
+import { IvrExit, IvrRunner } from '../ivr/ivr.runner';
+import { LineDirectory } from '../ivr/line.directory';
+import { RecordingFinaliser } from '../recordings/recording-finaliser.service';
+import { TransferService } from '../transfers/transfer.service';
 import { CallEventPublisher } from './call-event.publisher';
 import { CallLogRepository } from './call-log.repository';
 import { CallSession, CallSessionRegistry } from './call-session.registry';
@@ -14,9 +23,13 @@ export interface HangupInfo {
   causeText: string | null;
 }
 
+type CallEventType = 'call.started' | 'call.dtmf' | 'call.line';
+
 /**
- * The rules of one inbound call: record it, answer, greet, react to keys, record the end. Every step is
- * written to Postgres first and then published, and all steps of one channel run in order.
+ * The life of a call on the hotline: record it, answer, run the line's IVR flow, hand the call to the ACD
+ * (or a transfer), record its end. Every step of one channel runs in order and is written to Postgres
+ * before it is published. Channels of other kinds that enter the app (agent seats, citizens called back,
+ * transfer destinations) are passed to the service that placed them.
  */
 @Injectable()
 export class CallSessionService {
@@ -29,57 +42,133 @@ export class CallSessionService {
     private readonly calls: CallLogRepository,
     private readonly events: CallEventPublisher,
     private readonly sessions: CallSessionRegistry,
-  ) {}
+    private readonly recordings: RecordingRepository,
+    private readonly finaliser: RecordingFinaliser,
+    private readonly lines: LineDirectory,
+    private readonly flows: IvrFlowCatalog,
+    private readonly ivr: IvrRunner,
+    private readonly ivrState: IvrStateStore,
+    private readonly acd: AcdService,
+    private readonly acdState: AcdStateStore,
+    private readonly transfers: TransferService,
+  ) {
+    // A transfer that nobody answers must not drop the caller: an agent takes them instead.
+    this.transfers.onFailure((session) => this.acd.enqueue(session, { skill: session.line?.skill ?? 'general', priority: 0 }));
+  }
 
   callArrived(channel: AriChannel, args: string[]): Promise<void> {
-    return this.serially(channel.id, 'StasisStart', async () => {
-      if (args[0] !== 'inbound') {
-        this.logger.warn(`Channel ${channel.id} entered with unexpected arguments ${JSON.stringify(args)}; hanging up`);
-        await this.ari.hangup(channel.id);
-        return;
+    switch (args[0]) {
+      case 'inbound':
+        return this.serially(channel.id, 'StasisStart', () => this.inbound(channel, args));
+      case 'outbound':
+        return this.serially(channel.id, 'StasisStart', () => this.outbound(channel, args));
+      case 'agent':
+        return this.acd.agentAnswered(channel, args);
+      case 'transfer':
+        return this.transfers.answered(channel).catch((error: Error) => this.logger.error(`Transfer leg ${channel.id}: ${error.message}`));
+      default:
+        return this.serially(channel.id, 'StasisStart', async () => {
+          this.logger.warn(`Channel ${channel.id} entered with unexpected arguments ${JSON.stringify(args)}; hanging up`);
+          await this.ari.hangup(channel.id);
+        });
+    }
+  }
+
+  private async inbound(channel: AriChannel, args: string[]): Promise<void> {
+    const dialed = args[1] ?? channel.dialplan.exten;
+    const line = this.lineFor(dialed);
+    const session = await this.openSession(channel, 'inbound', dialed, args[2] ?? null, line);
+    await this.ari.subscribeToChannel(channel.id);
+    await this.ari.answer(channel.id);
+    const answeredAt = this.clock.now();
+    session.answeredAt = answeredAt;
+    await this.answered(session, answeredAt);
+    await this.record(session, 'call.line', answeredAt, { line: line.number, lineName: line.name, skill: line.skill });
+    this.startIvr(session, await this.flowFor(line), undefined, {});
+  }
+
+  /** A citizen called back answered (the dialplan started the recording first). */
+  private async outbound(channel: AriChannel, args: string[]): Promise<void> {
+    const [, number = channel.dialplan.exten, recording = '', entryId = ''] = args;
+    const session = await this.openSession(channel, 'outbound', number, recording || null, null);
+    session.callerNumber = number;
+    await this.ari.subscribeToChannel(channel.id);
+    const answeredAt = this.clock.now();
+    session.answeredAt = answeredAt;
+    await this.answered(session, answeredAt);
+    await this.acd.citizenAnswered(session, entryId);
+  }
+
+  /** Runs the IVR off the event path (it awaits the caller); its exit decides where the call goes. */
+  private startIvr(session: CallSession, flow: LoadedFlow | null, startAt: string | undefined, saved: { vars?: Record<string, string>; tags?: Record<string, string> }): void {
+    session.phase = 'ivr';
+    void (async () => {
+      const line = session.line!;
+      try {
+        if (!flow) {
+          this.logger.error(`No published IVR flow for line ${line.number} (${line.flowName}); queueing call ${session.callId} directly`);
+          await this.leaveIvr(session, { kind: 'queue', skill: line.skill, priority: 0 });
+          return;
+        }
+        Object.assign(session.tags, saved.tags ?? {});
+        const exit = await this.ivr.run({ session, io: session.io, line, flow, vars: { ...(saved.vars ?? {}) }, tags: session.tags }, startAt);
+        await this.leaveIvr(session, exit);
+      } catch (error) {
+        if (error instanceof CallEndedError || session.io.ended || isChannelGone(error)) return;
+        // A fault in a flow (or a prompt) must not strand the caller: an agent takes over.
+        this.logger.error(`IVR of call ${session.callId} failed: ${(error as Error).message}`, (error as Error).stack);
+        await this.leaveIvr(session, { kind: 'queue', skill: line.skill, priority: 0 }).catch((fallbackError: Error) =>
+          this.logger.error(`Queueing call ${session.callId} after the IVR failed: ${fallbackError.message}`),
+        );
       }
-      const session = await this.openSession(channel, args[1] ?? channel.dialplan.exten);
-      await this.ari.subscribeToChannel(channel.id);
-      await this.ari.answer(channel.id);
-      const answeredAt = this.clock.now();
-      await this.calls.markAnswered(session.callId, answeredAt);
-      await this.record(session, 'call.answered', answeredAt, { answeredAt: answeredAt.toISOString() });
-      await this.play(session, [prompts.welcome]);
-    });
+    })();
+  }
+
+  private async leaveIvr(session: CallSession, exit: IvrExit): Promise<void> {
+    if (session.io.ended) return;
+    switch (exit.kind) {
+      case 'queue':
+        await this.acd.enqueue(session, { skill: exit.skill, priority: exit.priority });
+        return;
+      case 'transfer':
+        await this.transfers.transfer(session, exit.number);
+        return;
+      case 'hangup':
+        session.phase = 'done';
+        session.hangupCause = NORMAL_CLEARING;
+        await this.ari.hangup(session.channelId).catch((error: unknown) => {
+          // The caller may have hung up first: the flow's goal is reached either way.
+          if (!isChannelGone(error)) throw error;
+        });
+        return;
+    }
   }
 
   digitPressed(channelId: string, digit: string): Promise<void> {
     return this.serially(channelId, 'ChannelDtmfReceived', async () => {
       const session = this.sessions.get(channelId);
       if (!session) {
-        this.logger.warn(`DTMF ${digit} on unknown channel ${channelId}`);
+        this.logger.debug(`DTMF ${digit} on channel ${channelId} that is not a caller's`);
         return;
       }
+      // The key reaches the flow first (barge-in must not wait for the database), then the record.
+      session.io.digit(digit);
       session.digitCount += 1;
       await this.record(session, 'call.dtmf', this.clock.now(), { digit, index: session.digitCount });
-      const action = welcomeMenuAction(digit);
-      if (action.kind === 'ignore') return;
-      session.hangupAfterPlayback = action.kind === 'play-then-hangup';
-      await this.play(session, action.media);
     });
   }
 
-  playbackFinished(playbackId: string): Promise<void> {
-    const session = this.sessions.findByPlayback(playbackId);
-    if (!session) return Promise.resolve();
-    return this.serially(session.channelId, 'PlaybackFinished', async () => {
-      if (session.playbackId !== playbackId) return;
-      session.playbackId = null;
-      if (session.hangupAfterPlayback) {
-        session.hangupCause = NORMAL_CLEARING;
-        await this.ari.hangup(session.channelId);
-      }
-    });
+  playbackFinished(playbackId: string): void {
+    this.sessions.findByPlayback(playbackId)?.io.playbackFinished(playbackId);
+  }
+
+  recordingFinished(name: string, ok: boolean, durationSeconds: number | null): void {
+    for (const session of this.sessions.all()) if (session.io.recordingFinished(name, ok, durationSeconds)) return;
   }
 
   hangupRequested(channelId: string, cause: number | undefined): void {
     const session = this.sessions.get(channelId);
-    if (session && cause !== undefined) session.hangupCause = cause;
+    if (session && cause !== undefined && session.hangupCause === null) session.hangupCause = cause;
   }
 
   /**
@@ -94,82 +183,166 @@ export class CallSessionService {
     }, LEFT_APP_GRACE_MS).unref();
   }
 
+  /** A channel is gone: a caller's (closes the call) or a leg the ACD or a transfer placed. */
+  channelDestroyed(channelId: string, hangup: HangupInfo): Promise<void> {
+    if (this.sessions.get(channelId)) return this.callEnded(channelId, hangup);
+    if (this.acd.legEnded(channelId, hangup.cause)) return Promise.resolve();
+    this.transfers.legEnded(channelId);
+    return Promise.resolve();
+  }
+
   callEnded(channelId: string, hangup: HangupInfo): Promise<void> {
     return this.serially(channelId, 'ChannelDestroyed', async () => {
       const session = this.sessions.get(channelId);
       if (!session) return;
       this.sessions.remove(channelId);
+      session.io.end();
       const endedAt = this.clock.now();
-      await this.calls.markEnded(session.callId, endedAt, hangup.cause, hangup.causeText);
-      await this.record(session, 'call.ended', endedAt, {
-        endedAt: endedAt.toISOString(),
-        hangupCause: hangup.cause,
-        hangupCauseText: hangup.causeText,
-        durationMs: endedAt.getTime() - session.startedAt.getTime(),
-      });
+      // A cause we chose (we hung up) wins over the one the channel reports for our own request.
+      const cause = session.hangupCause ?? hangup.cause;
+      const causeText = session.hangupCause !== null ? hangupCauseText(session.hangupCause) : hangup.causeText;
+      const ended = { endedAt: endedAt.toISOString(), hangupCause: cause, hangupCauseText: causeText, durationMs: endedAt.getTime() - session.startedAt.getTime() };
+      await this.calls.endedWithEvent(session.callId, endedAt, cause, causeText, ended);
+      await this.events.publish('call.ended', endedAt, { callId: session.callId, channelId: session.channelId, ...ended });
+      session.phase = 'done';
+      await this.acd.callerLeft(session);
+      await this.transfers.callerLeft(session);
+      await this.ivrState.clear(session.callId);
+      // Detached: waiting for MixMonitor to close the file must not hold up this channel's queue. Looked up
+      // by call id, so a call re-adopted or closed after a restart gets its recordings finalised as well.
+      void this.finaliser.finaliseCall(session.callId, session.channelId);
     });
   }
 
   /**
-   * After (re)connecting, Asterisk sends no StasisStart for channels already in the app: take back the ones
-   * still there, and close the records of calls whose channels are gone.
+   * After (re)connecting, Asterisk sends no StasisStart for channels already in the app: close the records
+   * of calls whose channels are gone, and take back the callers still there - in the queue (their Redis
+   * entry keeps their place), in the IVR (at the node they were on), or talking (their bridge is intact).
    */
   async reconcile(channelsInAsterisk: AriChannel[], appName: string): Promise<void> {
     const live = new Set(channelsInAsterisk.map((channel) => channel.id));
     for (const open of await this.calls.listOpenCalls()) {
       if (live.has(open.channelId)) continue;
-      if (!this.sessions.get(open.channelId)) {
-        this.sessions.add({ callId: open.id, channelId: open.channelId, startedAt: open.startedAt, digitCount: 0, playbackId: null, hangupAfterPlayback: false, hangupCause: null });
-      }
+      if (!this.sessions.get(open.channelId)) this.sessions.add(this.stubSession(open));
       await this.callEnded(open.channelId, { cause: null, causeText: 'Channel gone while call-control was disconnected' });
     }
-    for (const channel of channelsInAsterisk) {
-      const { app_name: application, app_data: applicationArgs } = channel.dialplan;
-      if (application !== 'Stasis' || !applicationArgs?.startsWith(`${appName},`)) continue;
-      if (this.sessions.get(channel.id)) continue;
+    // Oldest first: re-adoption work (music, timers) follows the callers' arrival order.
+    const callers = channelsInAsterisk
+      .filter((channel) => channel.dialplan.app_name === 'Stasis' && channel.dialplan.app_data?.startsWith(`${appName},`))
+      .sort((a, b) => a.creationtime.localeCompare(b.creationtime));
+    for (const channel of callers) {
+      const [, kind, dialed, recording, entryId] = channel.dialplan.app_data!.split(',');
+      if ((kind !== 'inbound' && kind !== 'outbound') || this.sessions.get(channel.id)) continue;
       await this.serially(channel.id, 'adopt', async () => {
-        const session = await this.openSession(channel, channel.dialplan.exten);
-        this.logger.log(`Re-adopted channel ${channel.id} (call ${session.callId})`);
+        const line = kind === 'inbound' ? this.lineFor(dialed ?? channel.dialplan.exten) : null;
+        const session = await this.openSession(channel, kind, dialed ?? channel.dialplan.exten, recording || null, line);
+        if (kind === 'outbound') session.callerNumber = dialed ?? null;
+        await this.readopt(session, kind === 'outbound' ? (entryId ?? '') : session.callId, line);
+        this.logger.log(`Re-adopted channel ${channel.id} (call ${session.callId}, ${session.phase})`);
       });
     }
   }
 
-  private async openSession(channel: AriChannel, dialedNumber: string): Promise<CallSession> {
+  private async readopt(session: CallSession, entryId: string, line: HotlineLine | null): Promise<void> {
+    const entry = await this.acdState.entry(entryId);
+    if (entry && entry.state === 'connected') {
+      session.phase = 'talk';
+      session.entryId = entry.id;
+      return;
+    }
+    if (entry) {
+      await this.acd.resumeWaiting(session, entry);
+      return;
+    }
+    if (!line) return;
+    const position = await this.ivrState.load(session.callId);
+    const flow = position ? await this.flowVersion(position.flow, position.version) : await this.flowFor(line);
+    this.startIvr(session, flow, position?.node, position ?? {});
+  }
+
+  private async flowVersion(name: string, version: number): Promise<LoadedFlow | null> {
+    const flow = await this.flows.get(name);
+    // The exact version the caller was in is the published one in practice; a flow republished meanwhile
+    // restarts the caller at the same node id of the new version, if it exists there.
+    if (flow && flow.version !== version) this.logger.warn(`Flow ${name} moved from v${version} to v${flow.version} while call-control was away`);
+    return flow;
+  }
+
+  private lineFor(dialed: string): HotlineLine {
+    const line = this.lines.resolve(dialed);
+    if (line) return line;
+    // Asterisk admitted the number (AstDB) but Postgres no longer has it active: serve the caller anyway.
+    this.logger.warn(`Line ${dialed} is not active in Postgres; routing as a general call`);
+    return { number: dialed, name: dialed, skill: 'general', flowName: 'default', priorityWeight: 0, mode: 'primary', active: true };
+  }
+
+  private async flowFor(line: HotlineLine): Promise<LoadedFlow | null> {
+    return (await this.flows.get(line.flowName)) ?? (await this.flows.get('default'));
+  }
+
+  private async openSession(channel: AriChannel, direction: 'inbound' | 'outbound', dialedNumber: string, recording: string | null, line: HotlineLine | null): Promise<CallSession> {
     const startedAt = new Date(channel.creationtime);
-    const { id: callId, created } = await this.calls.createCall({
+    const callerNumber = direction === 'inbound' ? channel.caller.number || null : dialedNumber;
+    const { id: callId, created } = await this.calls.createCall({ channelId: channel.id, direction, callerNumber, dialedNumber, startedAt, lineNumber: line?.number ?? null, skill: line?.skill ?? null });
+    const recordingPath = recording ? callRecordingPath(recording) : null;
+    const session: CallSession = {
+      callId,
       channelId: channel.id,
-      direction: 'inbound',
-      callerNumber: channel.caller.number || null,
+      channelName: channel.name,
+      direction,
+      callerNumber,
       dialedNumber,
       startedAt,
-    });
-    const session: CallSession = { callId, channelId: channel.id, startedAt, digitCount: 0, playbackId: null, hangupAfterPlayback: false, hangupCause: null };
+      answeredAt: null,
+      digitCount: 0,
+      hangupCause: null,
+      recordingPath,
+      io: new CallChannelIo(this.ari, channel.id),
+      line,
+      phase: 'ivr',
+      tags: {},
+      entryId: null,
+    };
     this.sessions.add(session);
+    if (recordingPath) await this.recordings.register({ callId, kind: 'call', channelId: channel.id, filePath: recordingPath, startedAt });
     if (created) {
-      await this.record(session, 'call.started', startedAt, {
-        callerNumber: channel.caller.number || null,
-        dialedNumber,
-        startedAt: startedAt.toISOString(),
-      });
+      await this.record(session, 'call.started', startedAt, { callerNumber, dialedNumber, startedAt: startedAt.toISOString() });
     }
     return session;
   }
 
-  private async record(session: CallSession, type: 'call.started' | 'call.answered' | 'call.dtmf' | 'call.ended', at: Date, details: Record<string, unknown>): Promise<void> {
-    await this.calls.appendEvent(session.callId, type, at, details);
-    await this.events.publish(type, at, { callId: session.callId, channelId: session.channelId, ...details } as never);
+  /** A session for a call whose channel is already gone, just to close its record. */
+  private stubSession(open: { id: string; channelId: string; startedAt: Date }): CallSession {
+    return {
+      callId: open.id,
+      channelId: open.channelId,
+      channelName: '',
+      direction: 'inbound',
+      callerNumber: null,
+      dialedNumber: '',
+      startedAt: open.startedAt,
+      answeredAt: null,
+      digitCount: 0,
+      hangupCause: null,
+      recordingPath: null,
+      io: new CallChannelIo(this.ari, open.channelId),
+      line: null,
+      phase: 'done',
+      tags: {},
+      // Its ACD entry (if any) has the call's id; the ACD reconciler has settled it already.
+      entryId: open.id,
+    };
   }
 
-  /** A new key interrupts the prompt being played, as callers expect. */
-  private async play(session: CallSession, media: string[]): Promise<void> {
-    if (session.playbackId) {
-      const previous = session.playbackId;
-      session.playbackId = null;
-      await this.ari.stopPlayback(previous).catch((error: unknown) => this.logger.debug(`Playback ${previous} already gone: ${(error as Error).message}`));
-    }
-    const playbackId = randomUUID();
-    session.playbackId = playbackId;
-    await this.ari.play(session.channelId, media, playbackId, PROMPT_LANGUAGE);
+  private async answered(session: CallSession, answeredAt: Date): Promise<void> {
+    const details = { answeredAt: answeredAt.toISOString() };
+    await this.calls.answeredWithEvent(session.callId, answeredAt, details);
+    await this.events.publish('call.answered', answeredAt, { callId: session.callId, channelId: session.channelId, ...details });
+  }
+
+  private async record(session: CallSession, type: CallEventType, at: Date, details: Record<string, unknown>): Promise<void> {
+    await this.calls.appendEvent(session.callId, type, at, details);
+    await this.events.publish(type, at, { callId: session.callId, channelId: session.channelId, ...details } as never);
   }
 
   private async serially(channelId: string, what: string, task: () => Promise<void>): Promise<void> {
@@ -177,8 +350,13 @@ export class CallSessionService {
       await this.queue.run(channelId, task);
     } catch (error) {
       // The caller may hang up mid-step (ARI then answers 404): that ends the call, it is not a fault.
-      const level = error instanceof TelephonyError && /404|not found/i.test(error.message) ? 'warn' : 'error';
-      this.logger[level](`${what} on channel ${channelId} failed: ${(error as Error).message}`);
+      const gone = isChannelGone(error) || error instanceof CallEndedError;
+      this.logger[gone ? 'warn' : 'error'](`${what} on channel ${channelId} failed: ${(error as Error).message}`);
     }
   }
+}
+
+/** ARI answers 404 for a channel that hung up a moment ago: the end of a call, not a fault. */
+function isChannelGone(error: unknown): boolean {
+  return error instanceof TelephonyError && /404|not found/i.test(error.message);
 }

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@hotline/config';
 import { ARI_GATEWAY, AriGateway } from '@hotline/telephony';
+import { AcdReconciler } from '../acd/acd.reconciler';
+import { RecordingFinaliser } from '../recordings/recording-finaliser.service';
 import { CallSessionService } from './call-session.service';
 
 /** Routes ARI events to the call service; no rules live here. */
@@ -12,25 +14,31 @@ export class HotlineStasisHandler implements OnApplicationBootstrap {
     @Inject(ARI_GATEWAY) private readonly ari: AriGateway,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly calls: CallSessionService,
+    private readonly acd: AcdReconciler,
+    private readonly finaliser: RecordingFinaliser,
   ) {}
 
   onApplicationBootstrap(): void {
     this.ari.on('StasisStart', (event) => void this.calls.callArrived(event.channel, event.args));
     this.ari.on('ChannelDtmfReceived', (event) => void this.calls.digitPressed(event.channel.id, event.digit));
-    this.ari.on('PlaybackFinished', (event) => void this.calls.playbackFinished(event.playback.id));
+    this.ari.on('PlaybackFinished', (event) => this.calls.playbackFinished(event.playback.id));
+    this.ari.on('RecordingFinished', (event) => this.calls.recordingFinished(event.recording.name, true, event.recording.duration ?? null));
+    this.ari.on('RecordingFailed', (event) => this.calls.recordingFinished(event.recording.name, false, null));
     this.ari.on('ChannelHangupRequest', (event) => this.calls.hangupRequested(event.channel.id, event.cause));
     this.ari.on('StasisEnd', (event) => this.calls.channelLeftApp(event.channel.id));
-    this.ari.on('ChannelDestroyed', (event) =>
-      void this.calls.callEnded(event.channel.id, { cause: event.cause, causeText: event.cause_txt }),
-    );
+    this.ari.on('ChannelDestroyed', (event) => void this.calls.channelDestroyed(event.channel.id, { cause: event.cause, causeText: event.cause_txt }));
     this.ari.onConnected(() => void this.reconcile());
   }
 
   private async reconcile(): Promise<void> {
     try {
-      await this.calls.reconcile(await this.ari.listChannels(), this.config.ARI_APP);
+      const channels = await this.ari.listChannels();
+      await this.acd.reconcile(channels);
+      await this.calls.reconcile(channels, this.config.ARI_APP);
+      const swept = await this.finaliser.sweep();
+      if (swept > 0) this.logger.log(`Finalised ${swept} recording(s) of calls that ended while call-control was away`);
     } catch (error) {
-      this.logger.error(`Reconciling channels after connect failed: ${(error as Error).message}`);
+      this.logger.error(`Reconciling channels after connect failed: ${(error as Error).message}`, (error as Error).stack);
     }
   }
 }

@@ -4,6 +4,12 @@ import { CreateOrg1795500000000 } from './1795500000000-create-org';
 import { CreateSla1795500000001 } from './1795500000001-create-sla';
 import { CreateWorkOrders1795500000002 } from './1795500000002-create-work-orders';
 import { IndexCoAssignments1795500000003 } from './1795500000003-index-co-assignments';
+import { CreateRecordings1795600000000 } from './1795600000000-create-recordings';
+import { CreateIvrAndLines1795600000001 } from './1795600000001-create-ivr-and-lines';
+import { CreateAcd1795600000002 } from './1795600000002-create-acd';
+import { CreateLoginAudit1795800000000 } from './1795800000000-create-login-audit';
+import { PrunableAudit1795800000001 } from './1795800000001-prunable-audit';
+import { CreateSurveys1795700000001 } from './1795700000001-create-surveys';
 
 /** Listed explicitly, in order: a migration exists only once it is reviewed and added here. */
 export const migrations = [
@@ -13,4 +19,10 @@ export const migrations = [
   CreateSla1795500000001,
   CreateWorkOrders1795500000002,
   IndexCoAssignments1795500000003,
+  CreateRecordings1795600000000,
+  CreateIvrAndLines1795600000001,
+  CreateAcd1795600000002,
+  CreateLoginAudit1795800000000,
+  PrunableAudit1795800000001,
+  CreateSurveys1795700000001,
 ];

@@ -25,11 +25,16 @@ export class AmiManagerAdapter implements AmiGateway {
   private stopped = false;
   private retryTimer: NodeJS.Timeout | null = null;
   private firstLogin: (() => void) | null = null;
+  private readonly connectedHandlers: Array<() => void> = [];
 
   constructor(private readonly options: AmiConnectionOptions) {}
 
   isConnected(): boolean {
     return this.authenticated;
+  }
+
+  onConnected(handler: () => void): void {
+    this.connectedHandlers.push(handler);
   }
 
   /** Resolves after the first successful login; reconnects in the background afterwards. */
@@ -82,11 +87,18 @@ export class AmiManagerAdapter implements AmiGateway {
           this.scheduleReconnect();
           return;
         }
-        this.authenticated = true;
-        this.backoff.reset();
-        this.logger.log(`AMI connected to ${host}:${port} as ${username}`);
-        this.firstLogin?.();
-        this.firstLogin = null;
+        // asterisk-manager asks for "Event: off" at login, a header Asterisk does not know, so every call
+        // event the account may read (dozens per call) would stream in and be parsed for nothing. The Events
+        // action turns them off for this session: call-control uses AMI for actions only.
+        manager.action({ action: 'Events', eventmask: 'off' }, (eventsError) => {
+          if (eventsError) this.logger.warn(`AMI could not turn events off: ${eventsError.message ?? JSON.stringify(eventsError)}`);
+          this.authenticated = true;
+          this.backoff.reset();
+          this.logger.log(`AMI connected to ${host}:${port} as ${username}`);
+          this.firstLogin?.();
+          this.firstLogin = null;
+          for (const handler of this.connectedHandlers) handler();
+        });
       });
     });
   }

@@ -55,6 +55,34 @@ export interface PlaybackFinishedEvent extends AriEventBase {
   playback: { id: string; media_uri: string; target_uri: string; state: string };
 }
 
+export interface AriLiveRecording {
+  name: string;
+  format: string;
+  state: string;
+  target_uri: string;
+  duration?: number;
+  cause?: string;
+}
+
+export interface RecordingFinishedEvent extends AriEventBase {
+  type: 'RecordingFinished';
+  recording: AriLiveRecording;
+}
+
+export interface RecordingFailedEvent extends AriEventBase {
+  type: 'RecordingFailed';
+  recording: AriLiveRecording;
+}
+
+export interface AriBridge {
+  id: string;
+  technology: string;
+  bridge_type: string;
+  bridge_class: string;
+  channels: string[];
+  creationtime: string;
+}
+
 export interface AriEventMap {
   StasisStart: StasisStartEvent;
   StasisEnd: StasisEndEvent;
@@ -62,6 +90,8 @@ export interface AriEventMap {
   ChannelHangupRequest: ChannelHangupRequestEvent;
   ChannelDestroyed: ChannelDestroyedEvent;
   PlaybackFinished: PlaybackFinishedEvent;
+  RecordingFinished: RecordingFinishedEvent;
+  RecordingFailed: RecordingFailedEvent;
 }
 
 export type AriEventType = keyof AriEventMap;

@@ -1,4 +1,28 @@
-import { AriChannel, AriEventMap, AriEventType } from './ari-event.types';
+import { AriBridge, AriChannel, AriEventMap, AriEventType } from './ari-event.types';
+
+export interface OriginateRequest {
+  /** e.g. PJSIP/seat-101 or PJSIP/carrier/sip:13800000000@10.0.0.5 */
+  endpoint: string;
+  /** Our id for the new channel, so its events can be matched before originate returns. */
+  channelId: string;
+  callerId?: string;
+  /** Seconds to ring before giving up (the channel is destroyed with cause 19, no answer). */
+  timeoutSeconds: number;
+  /** Into Stasis on answer with these arguments ... */
+  appArgs?: string;
+  /** ... or into the dialplan (context/extension/priority 1), e.g. to start MixMonitor first. */
+  dialplan?: { context: string; extension: string };
+  variables?: Record<string, string>;
+}
+
+export interface RecordRequest {
+  /** Stored-recording name (may contain sub-folders); written under Asterisk's recording dir. */
+  name: string;
+  maxDurationSeconds: number;
+  maxSilenceSeconds?: number;
+  beep: boolean;
+  terminateOn: 'none' | 'any' | '*' | '#';
+}
 
 export type AriEventHandler<T extends AriEventType> = (event: AriEventMap[T]) => void;
 
@@ -21,6 +45,16 @@ export interface AriGateway {
   stopPlayback(playbackId: string): Promise<void>;
   hangup(channelId: string, reason?: 'normal' | 'busy' | 'congestion' | 'no_answer'): Promise<void>;
   listChannels(): Promise<AriChannel[]>;
+  /** Music on hold on a channel (class "default" unless named); stopping is idempotent on a gone channel's side. */
+  startMoh(channelId: string, mohClass?: string): Promise<void>;
+  stopMoh(channelId: string): Promise<void>;
+  /** Records what the channel hears from the caller (a message left in the IVR); RecordingFinished/Failed follow. */
+  record(channelId: string, request: RecordRequest): Promise<void>;
+  originate(request: OriginateRequest): Promise<AriChannel>;
+  createBridge(bridgeId: string): Promise<void>;
+  addToBridge(bridgeId: string, channelIds: string[]): Promise<void>;
+  destroyBridge(bridgeId: string): Promise<void>;
+  listBridges(): Promise<AriBridge[]>;
 }
 
 export const ARI_GATEWAY = Symbol('ARI_GATEWAY');

@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { AgentStateName } from '@hotline/realtime';
+
+export interface QueueDayStats {
+  skill: string;
+  offered: number;
+  answered: number;
+  answeredWithinThreshold: number;
+  abandoned: number;
+  callbacks: number;
+}
+
+/** What the ACD writes to Postgres as it goes: agent state history, queued calls' outcomes, callbacks. */
+@Injectable()
+export class AcdRecordRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async logAgentState(agentId: string, state: AgentStateName, reason: string | null, seat: string | null, callId: string | null, at: Date): Promise<void> {
+    await this.dataSource.query(`INSERT INTO acd_agent_state_log (agent_id, state, reason, seat, call_id, at) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      agentId,
+      state,
+      reason || null,
+      seat || null,
+      callId || null,
+      at,
+    ]);
+  }
+
+  async queued(callId: string, skill: string, priority: number, at: Date): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO acd_queue_calls (call_id, skill, priority, enqueued_at) VALUES ($1, $2, $3, $4) ON CONFLICT (call_id) DO NOTHING`,
+      [callId, skill, priority, at],
+    );
+  }
+
+  /** Offers are counted in Redis while the call waits and written once, with the outcome (one statement per call). */
+  async answered(callId: string, agentId: string, skill: string, at: Date, waitMs: number, offers: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE acd_queue_calls SET outcome = 'answered', agent_id = $2, final_skill = $3, answered_at = $4, wait_ms = $5, offers = $6 WHERE call_id = $1 AND outcome IS NULL`,
+      [callId, agentId, skill, at, waitMs, offers],
+    );
+  }
+
+  async left(callId: string, outcome: 'abandoned' | 'callback' | 'transferred', skill: string, at: Date, waitMs: number, offers: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE acd_queue_calls SET outcome = $2, final_skill = $3, ended_at = $4, wait_ms = $5, offers = $6 WHERE call_id = $1 AND outcome IS NULL`,
+      [callId, outcome, skill, at, waitMs, offers],
+    );
+  }
+
+  async createCallback(callback: { originCallId: string | null; number: string; skill: string; reason: 'abandoned' | 'requested' | 'manual'; rankAt: Date }): Promise<string> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `INSERT INTO acd_callbacks (origin_call_id, number, skill, reason, status, rank_at) VALUES ($1, $2, $3, $4, 'queued', $5) RETURNING id`,
+      [callback.originCallId, callback.number, callback.skill, callback.reason, callback.rankAt],
+    );
+    return rows[0]!.id;
+  }
+
+  async callbackStatus(id: string, status: 'queued' | 'dialling' | 'connected' | 'failed' | 'cancelled', agentId: string | null, callbackCallId: string | null = null): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE acd_callbacks SET status = $2, agent_id = coalesce($3, agent_id), callback_call_id = coalesce($4, callback_call_id),
+         attempts = attempts + CASE WHEN $2 = 'dialling' THEN 1 ELSE 0 END, updated_at = now() WHERE id = $1`,
+      [id, status, agentId, callbackCallId],
+    );
+  }
+
+  async callback(id: string): Promise<{ id: string; number: string; skill: string; originCallId: string | null; status: string } | null> {
+    const rows: Array<{ id: string; number: string; skill: string; origin_call_id: string | null; status: string }> = await this.dataSource.query(
+      `SELECT id, number, skill, origin_call_id, status FROM acd_callbacks WHERE id = $1`,
+      [id],
+    );
+    return rows[0] ? { id: rows[0].id, number: rows[0].number, skill: rows[0].skill, originCallId: rows[0].origin_call_id, status: rows[0].status } : null;
+  }
+
+  /** Today (China time) per queue: offered, answered (and within the service-level threshold), abandoned. */
+  async dayStats(skill: string, dayStart: Date, thresholdSeconds: number): Promise<QueueDayStats> {
+    const rows: Array<Record<string, number>> = await this.dataSource.query(
+      `SELECT count(*)::int AS offered,
+              count(*) FILTER (WHERE outcome = 'answered')::int AS answered,
+              count(*) FILTER (WHERE outcome = 'answered' AND wait_ms <= $3 * 1000)::int AS within,
+              count(*) FILTER (WHERE outcome = 'abandoned')::int AS abandoned,
+              count(*) FILTER (WHERE outcome = 'callback')::int AS callbacks
+       FROM acd_queue_calls WHERE coalesce(final_skill, skill) = $1 AND enqueued_at >= $2`,
+      [skill, dayStart, thresholdSeconds],
+    );
+    const row = rows[0] ?? {};
+    return { skill, offered: row.offered ?? 0, answered: row.answered ?? 0, answeredWithinThreshold: row.within ?? 0, abandoned: row.abandoned ?? 0, callbacks: row.callbacks ?? 0 };
+  }
+}

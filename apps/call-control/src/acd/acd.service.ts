@@ -1,0 +1,645 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@hotline/config';
+import { CLOCK, Clock, KeyedSerialQueue } from '@hotline/common';
+import { CallerListRepository } from '@hotline/ivr';
+import type { AgentStateName } from '@hotline/realtime';
+import { ARI_GATEWAY, AriChannel, AriGateway, NORMAL_CLEARING } from '@hotline/telephony';
+import { CallEventPublisher } from '../calls/call-event.publisher';
+import { CallLogRepository } from '../calls/call-log.repository';
+import { CallSession, CallSessionRegistry } from '../calls/call-session.registry';
+import { PROGRESS_LOOKUP, ProgressLookupPort } from '../ivr/progress-lookup.port';
+import { CallOrderDraftRepository } from '../work-orders/call-order-draft.repository';
+import { AcdConfigRepository, QueueSettings } from './acd-config.repository';
+import { AcdRecordRepository } from './acd-record.repository';
+import { ABANDONED_CALLBACK_PRIORITY, AcdStateStore, QueueEntry, rankOf } from './acd-state.store';
+import { AgentPresenceService } from './agent-presence.service';
+import { estimateWaitSeconds } from './ewt.calculator';
+import { QueueAnnouncer } from './queue-announcer';
+
+/** A leg call-control placed for the ACD: an agent's seat ringing, or a citizen dialled back. */
+interface AcdLeg {
+  kind: 'agent' | 'citizen';
+  entryId: string;
+  agentId: string;
+}
+
+interface WaitingTimers {
+  announce: NodeJS.Timeout | null;
+  maxWait: NodeJS.Timeout | null;
+  callbackOffered: boolean;
+}
+
+export interface QueueRequest {
+  skill: string;
+  /** From the flow's queue node. */
+  priority: number;
+}
+
+/** Abandons shorter than this are mostly misdials; they get no automatic callback. */
+const MIN_WAIT_FOR_CALLBACK_MS = 5_000;
+const QUEUE_SETTINGS_MAX_AGE_MS = 30_000;
+const TICK_MS = 1_000;
+const CALLBACK_RING_SECONDS = 30;
+/** Priority added for registered VIP callers and for callers who called again within a day. */
+const VIP_PRIORITY = 20;
+const REPEAT_CALLER_PRIORITY = 10;
+
+/**
+ * The ACD on ARI: queues per skill with priority classes, longest-idle agent selection done atomically in
+ * Redis, originate to the agent's seat, mixing bridge on answer, RONA (agent not ready, caller keeps the
+ * place), wrap-up, hold music and announcements, overflow or callback at the maximum wait, automatic
+ * callback after abandonment, and the records for service-level reporting. Live state is in Redis, so a
+ * restarted process (or another node) carries on; timers are rebuilt from it (AcdReconciler).
+ */
+@Injectable()
+export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(AcdService.name);
+  private readonly serial = new KeyedSerialQueue();
+  private readonly legs = new Map<string, AcdLeg>();
+  private readonly waiting = new Map<string, WaitingTimers>();
+  private queueSettings = new Map<string, QueueSettings>();
+  private settingsLoadedAt = 0;
+  private matching = false;
+  private matchAgain = false;
+  private tickTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    @Inject(ARI_GATEWAY) private readonly ari: AriGateway,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(PROGRESS_LOOKUP) private readonly progress: ProgressLookupPort,
+    private readonly state: AcdStateStore,
+    private readonly queues: AcdConfigRepository,
+    private readonly records: AcdRecordRepository,
+    private readonly presence: AgentPresenceService,
+    private readonly sessions: CallSessionRegistry,
+    private readonly calls: CallLogRepository,
+    private readonly events: CallEventPublisher,
+    private readonly announcer: QueueAnnouncer,
+    private readonly drafts: CallOrderDraftRepository,
+    private readonly callerLists: CallerListRepository,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.presence.onReady(() => this.matchSoon());
+    this.tickTimer = setInterval(() => void this.tick(), TICK_MS);
+    this.tickTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    for (const timers of this.waiting.values()) this.clearTimers(timers);
+    this.waiting.clear();
+  }
+
+  isAcdLeg(channelId: string): boolean {
+    return this.legs.has(channelId);
+  }
+
+  /** Puts a caller (out of the IVR) in a skill's queue and starts the hold music and announcements. */
+  async enqueue(session: CallSession, request: QueueRequest): Promise<void> {
+    const settings = (await this.settings(request.skill)) ?? (await this.settings('general'));
+    if (!settings) throw new Error(`No queue settings for skill ${request.skill} nor for general`);
+    if (settings.skill !== request.skill) this.logger.warn(`Skill ${request.skill} has no queue; call ${session.callId} goes to ${settings.skill}`);
+    const { priority, reasons } = await this.priorityOf(session, request.priority);
+    const now = this.clock.now();
+    const entryId = session.callId;
+    session.phase = 'queue';
+    session.entryId = entryId;
+    session.io.clearDigits();
+    const position = await this.state.enqueue({
+      id: entryId,
+      kind: 'live',
+      callId: session.callId,
+      channelId: session.channelId,
+      callerNumber: session.callerNumber ?? '',
+      skill: settings.skill,
+      originSkill: settings.skill,
+      priority,
+      enqueuedAt: now.getTime(),
+      callbackId: '',
+    });
+    if (settings.skill !== session.line?.skill) await this.calls.setRouting(session.callId, session.line?.number ?? session.dialedNumber, settings.skill);
+    await this.records.queued(session.callId, settings.skill, priority, now);
+    const estimatedWaitSeconds = await this.estimate(settings.skill, position);
+    await this.record(session, 'call.queued', now, { skill: settings.skill, priority, priorityReasons: reasons, position, estimatedWaitSeconds });
+    await this.ari.startMoh(session.channelId);
+    this.startTimers(session, settings, 0);
+    this.matchSoon();
+  }
+
+  /** A caller's priority: the flow node's, the line's weight, VIP and repeat-caller rules; each reason is kept. */
+  private async priorityOf(session: CallSession, nodePriority: number): Promise<{ priority: number; reasons: string[] }> {
+    const reasons: string[] = [];
+    let priority = nodePriority;
+    if (nodePriority > 0) reasons.push(session.tags.caller === 'elderly' ? `elderly+${nodePriority}` : `flow+${nodePriority}`);
+    const weight = session.line?.priorityWeight ?? 0;
+    if (weight > 0) {
+      priority += weight;
+      reasons.push(`line ${session.line!.number}+${weight}`);
+    }
+    if (session.callerNumber) {
+      const lists = await (session.callerLists ??= this.callerLists.listsOf(session.callerNumber));
+      if (lists.has('vip')) {
+        priority += VIP_PRIORITY;
+        reasons.push(`vip+${VIP_PRIORITY}`);
+      }
+      const since = new Date(this.clock.now().getTime() - 24 * 3_600_000);
+      if ((await this.callerLists.callsSince(session.callerNumber, since)) >= 2) {
+        priority += REPEAT_CALLER_PRIORITY;
+        reasons.push(`repeat-caller+${REPEAT_CALLER_PRIORITY}`);
+      }
+    }
+    return { priority, reasons };
+  }
+
+  /** Runs the matcher now, or once more after the current run: it loops until no waiting call meets a ready agent. */
+  matchSoon(): void {
+    if (this.matching) {
+      this.matchAgain = true;
+      return;
+    }
+    void this.matchLoop();
+  }
+
+  private async matchLoop(): Promise<void> {
+    this.matching = true;
+    try {
+      do {
+        this.matchAgain = false;
+        const settings = await this.allSettings();
+        const skills = [...settings.keys()];
+        const minLevels = Object.fromEntries([...settings.values()].map((queue) => [queue.skill, queue.minLevel]));
+        for (;;) {
+          const pair = await this.state.match(skills, minLevels, this.clock.now().getTime());
+          if (!pair) break;
+          void this.serially(pair.entryId, 'offer', () => this.offer(pair.entryId, pair.agentId));
+        }
+      } while (this.matchAgain);
+    } catch (error) {
+      this.logger.error(`Matching failed: ${(error as Error).message}`, (error as Error).stack);
+    } finally {
+      this.matching = false;
+    }
+  }
+
+  /** Rings the agent's seat for an entry the matcher gave them. */
+  private async offer(entryId: string, agentId: string): Promise<void> {
+    const [entry, agent] = await Promise.all([this.state.entry(entryId), this.state.agent(agentId)]);
+    if (!entry || !agent) {
+      this.logger.warn(`Offer of ${entryId} to ${agentId} lost its entry or agent; releasing`);
+      if (entry) await this.state.releaseOffer(entryId, agentId, 'failed', this.clock.now().getTime());
+      return;
+    }
+    const settings = (await this.settings(entry.skill))!;
+    const legId = `acd-${randomUUID()}`;
+    this.legs.set(legId, { kind: 'agent', entryId, agentId });
+    await this.state.recordOfferLeg(entryId, agentId, legId);
+    await this.presence.changed(agentId, 'ready', 'ringing', null, agent.seat, entry.callId || null);
+    const session = entry.kind === 'live' ? this.sessions.byCallId(entry.callId) : undefined;
+    const offeredAt = this.clock.now();
+    if (entry.kind === 'live') {
+      await this.record(session ?? entry, 'call.offered', offeredAt, { skill: entry.skill, agentId, seat: agent.seat, agentChannelId: legId });
+    }
+    const callerId = entry.callerNumber ? `"${entry.callerNumber}" <${entry.callerNumber}>` : undefined;
+    try {
+      await this.ari.originate({ endpoint: `PJSIP/${agent.seat}`, channelId: legId, callerId, timeoutSeconds: settings.ringTimeoutSeconds, appArgs: `agent,${entryId},${agentId}` });
+    } catch (error) {
+      // An unreachable seat is a seat that does not answer: the agent is set not ready, the caller keeps the place.
+      this.logger.warn(`Ringing ${agent.seat} for ${entryId} failed: ${(error as Error).message}`);
+      this.legs.delete(legId);
+      await this.releaseOffer(entry, agentId, 'rona', null);
+    }
+  }
+
+  /** StasisStart of an agent leg: the agent answered. Connects them with the caller (or dials the citizen back). */
+  agentAnswered(channel: AriChannel, args: string[]): Promise<void> {
+    const [, entryId = '', agentId = ''] = args;
+    return this.serially(entryId, 'agent answered', async () => {
+      const now = this.clock.now();
+      if (!(await this.state.connect(entryId, agentId, now.getTime()))) {
+        // The caller left (or the offer was withdrawn) while the phone rang: nothing to connect.
+        this.legs.delete(channel.id);
+        await this.hangup(channel.id);
+        return;
+      }
+      const entry = (await this.state.entry(entryId))!;
+      const agent = await this.state.agent(agentId);
+      await this.presence.changed(agentId, 'ringing', 'on_call', null, agent?.seat ?? null, entry.callId || null);
+      if (entry.kind === 'callback') {
+        await this.dialCitizen(entry, channel.id, agentId);
+        return;
+      }
+      const session = this.sessions.byCallId(entry.callId);
+      if (!session || session.io.ended) {
+        await this.hangup(channel.id);
+        await this.talkEnded(entry, 'caller');
+        return;
+      }
+      this.stopTimers(entryId);
+      session.phase = 'talk';
+      session.io.stopPlayback();
+      await this.ari.stopMoh(session.channelId).catch((error: Error) => this.logger.debug(`stop MOH on ${session.channelId}: ${error.message}`));
+      const bridgeId = bridgeOf(entryId);
+      await this.ari.createBridge(bridgeId);
+      await this.ari.addToBridge(bridgeId, [session.channelId, channel.id]);
+      const waitMs = now.getTime() - entry.enqueuedAt;
+      await this.records.answered(entry.callId, agentId, entry.skill, now, waitMs, entry.offers);
+      await this.record(session, 'call.connected', now, { skill: entry.skill, agentId, agentChannelId: channel.id, bridgeId, waitMs });
+      await this.openDraft(session, agentId);
+    });
+  }
+
+  /** When an agent answers, the call gets a draft work order (or the caller's open order as the suggestion). */
+  private async openDraft(session: CallSession, agentId: string): Promise<void> {
+    try {
+      const openOrderId = session.callerNumber ? await this.progress.openOrderOf(session.callerNumber) : null;
+      const draftId = await this.drafts.open({ callId: session.callId, kind: 'call', callerNumber: session.callerNumber, lineTag: session.line?.number ?? session.dialedNumber, agentId, openOrderId, recordingId: null });
+      await this.record(session, 'call.work-order-draft', this.clock.now(), { draftId, agentId, openOrderId, lineTag: session.line?.number ?? session.dialedNumber });
+    } catch (error) {
+      // The agent is talking to the caller; a failed draft is fixed at the desktop, not by dropping the call.
+      this.logger.error(`Opening the work-order draft of call ${session.callId} failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** A callback's agent answered: they hear music while the citizen is dialled through the recording dialplan. */
+  private async dialCitizen(entry: QueueEntry, agentLeg: string, agentId: string): Promise<void> {
+    const bridgeId = bridgeOf(entry.id);
+    await this.ari.createBridge(bridgeId);
+    await this.ari.addToBridge(bridgeId, [agentLeg]);
+    await this.ari.startMoh(agentLeg).catch((error: Error) => this.logger.debug(`MOH for agent leg ${agentLeg}: ${error.message}`));
+    const citizenLeg = `acd-cb-${randomUUID()}`;
+    this.legs.set(citizenLeg, { kind: 'citizen', entryId: entry.id, agentId });
+    await this.records.callbackStatus(entry.callbackId, 'dialling', agentId);
+    await this.publishCallback(entry, entry.callId, 'dialling');
+    try {
+      await this.ari.originate({
+        endpoint: this.config.OUTBOUND_ENDPOINT_TEMPLATE.replace('{number}', entry.callerNumber),
+        channelId: citizenLeg,
+        callerId: this.config.HOTLINE_NUMBER,
+        timeoutSeconds: CALLBACK_RING_SECONDS,
+        dialplan: { context: 'hotline-outbound', extension: entry.callerNumber },
+        variables: { HOTLINE_CALL_ID: entry.id },
+      });
+      // Dialplan originates are not in Stasis until answered: subscribe so an unanswered leg reports its end.
+      await this.ari.subscribeToChannel(citizenLeg);
+    } catch (error) {
+      this.logger.warn(`Calling back ${entry.callerNumber} failed: ${(error as Error).message}`);
+      this.legs.delete(citizenLeg);
+      await this.callbackFailed(entry, agentLeg);
+    }
+  }
+
+  /** StasisStart of a callback's citizen leg (after the dialplan started its recording). */
+  citizenAnswered(session: CallSession, entryId: string): Promise<void> {
+    return this.serially(entryId, 'citizen answered', async () => {
+      const entry = await this.state.entry(entryId);
+      if (!entry || entry.state !== 'connected') {
+        await this.hangup(session.channelId);
+        return;
+      }
+      this.legs.delete([...this.legs.entries()].find(([, leg]) => leg.entryId === entryId && leg.kind === 'citizen')?.[0] ?? '');
+      session.phase = 'talk';
+      session.entryId = entryId;
+      await this.state.updateEntry(entryId, { channelId: session.channelId, talkCallId: session.callId });
+      const agentLeg = (await this.state.agent(entry.agentId))?.agentChannelId;
+      if (agentLeg) await this.ari.stopMoh(agentLeg).catch((error: Error) => this.logger.debug(`stop MOH on ${agentLeg}: ${error.message}`));
+      await this.ari.addToBridge(bridgeOf(entryId), [session.channelId]);
+      await this.records.callbackStatus(entry.callbackId, 'connected', entry.agentId, session.callId);
+      await this.publishCallback(entry, session.callId, 'connected', session.channelId);
+      await this.openDraft(session, entry.agentId);
+    });
+  }
+
+  /**
+   * An ACD leg is gone. Before the agent answered: RONA (the agent is set not ready, the caller keeps the
+   * place and the next agent is tried). During the talk: the agent hung up, so the call ends. A citizen
+   * who was called back and did not answer fails the callback. False when the channel is not an ACD leg.
+   */
+  legEnded(channelId: string, cause: number | null): boolean {
+    const leg = this.legs.get(channelId);
+    if (!leg) return false;
+    this.legs.delete(channelId);
+    void this.serially(leg.entryId, 'leg ended', async () => {
+      const entry = await this.state.entry(leg.entryId);
+      if (!entry) return;
+      if (leg.kind === 'agent' && entry.state === 'offered' && entry.agentId === leg.agentId) {
+        await this.releaseOffer(entry, leg.agentId, 'rona', cause);
+      } else if (leg.kind === 'agent' && entry.state === 'connected' && entry.agentId === leg.agentId) {
+        await this.talkEnded(entry, 'agent');
+      } else if (leg.kind === 'citizen' && entry.state === 'connected' && !entry.talkCallId) {
+        const agentLeg = (await this.state.agent(entry.agentId))?.agentChannelId ?? '';
+        await this.callbackFailed(entry, agentLeg);
+      }
+    });
+    return true;
+  }
+
+  /** The caller's channel is gone: abandonment while waiting or ringing, the end of the talk otherwise. */
+  callerLeft(session: CallSession): Promise<void> {
+    const entryId = session.entryId;
+    if (!entryId) return Promise.resolve();
+    return this.serially(entryId, 'caller left', async () => {
+      this.stopTimers(entryId);
+      const entry = await this.state.entry(entryId);
+      if (!entry) return;
+      if (entry.state === 'connected') {
+        await this.talkEnded(entry, 'caller');
+        return;
+      }
+      await this.abandon(entry, session);
+    });
+  }
+
+  private async abandon(entry: QueueEntry, session: CallSession): Promise<void> {
+    const now = this.clock.now();
+    const removed = await this.state.removeEntry(entry.id, now.getTime());
+    if (!removed) return;
+    if (removed.state === 'offered' && removed.agentId) {
+      const leg = removed.agentChannelId;
+      if (leg) {
+        this.legs.delete(leg);
+        await this.hangup(leg);
+      }
+      const agent = await this.state.agent(removed.agentId);
+      await this.presence.changed(removed.agentId, 'ringing', agent?.state ?? 'ready', 'caller-abandoned', agent?.seat ?? null, null);
+    }
+    const waitMs = now.getTime() - removed.enqueuedAt;
+    await this.records.left(removed.callId, 'abandoned', removed.skill, now, waitMs, removed.offers);
+    let callbackQueued = false;
+    if (removed.callerNumber && /^[0-9]{5,20}$/.test(removed.callerNumber) && waitMs >= MIN_WAIT_FOR_CALLBACK_MS) {
+      await this.queueCallback({ number: removed.callerNumber, skill: removed.originSkill, reason: 'abandoned', originCallId: removed.callId, rank: rankOf(ABANDONED_CALLBACK_PRIORITY, now.getTime()), at: now });
+      callbackQueued = true;
+    }
+    await this.record(session, 'call.abandoned', now, { skill: removed.skill, waitMs, callbackQueued });
+    this.matchSoon();
+  }
+
+  /** Ends a connected call: hangs up the other side, closes the bridge, puts the agent in wrap-up. */
+  private async talkEnded(entry: QueueEntry, by: 'caller' | 'agent'): Promise<void> {
+    const now = this.clock.now();
+    const agent = await this.state.agent(entry.agentId);
+    const agentLeg = agent?.entryId === entry.id ? agent.agentChannelId : entry.agentChannelId;
+    if (by === 'caller' && agentLeg) {
+      this.legs.delete(agentLeg);
+      await this.hangup(agentLeg);
+    }
+    if (by === 'agent' && entry.channelId) {
+      const session = this.sessions.get(entry.channelId);
+      if (session) session.hangupCause = NORMAL_CLEARING;
+      await this.hangup(entry.channelId);
+    }
+    await this.ari.destroyBridge(bridgeOf(entry.id)).catch((error: Error) => this.logger.debug(`Bridge of ${entry.id}: ${error.message}`));
+    const settings = await this.settings(entry.skill);
+    const wrapUpMs = (settings?.wrapUpSeconds ?? 0) * 1_000;
+    const transition = await this.state.endTalk(entry.agentId, entry.id, now.getTime() + wrapUpMs, now.getTime());
+    if (transition.next !== transition.previous) {
+      await this.presence.changed(entry.agentId, transition.previous, transition.next as AgentStateName, by === 'agent' ? 'agent-hung-up' : null, agent?.seat ?? null, entry.talkCallId || entry.callId || null);
+    }
+    if (entry.connectedAt > 0) await this.state.recordHandleTime(entry.skill, (now.getTime() - entry.connectedAt + wrapUpMs) / 1_000);
+    if (transition.next === 'wrap_up') setTimeout(() => void this.tick(), wrapUpMs + 50).unref();
+    this.matchSoon();
+  }
+
+  private async releaseOffer(entry: QueueEntry, agentId: string, outcome: 'rona' | 'failed', cause: number | null): Promise<void> {
+    if (!(await this.state.releaseOffer(entry.id, agentId, outcome, this.clock.now().getTime()))) return;
+    const agent = await this.state.agent(agentId);
+    if (outcome === 'rona') {
+      const session = entry.kind === 'live' ? this.sessions.byCallId(entry.callId) : undefined;
+      await this.record(session ?? entry, 'call.rona', this.clock.now(), { agentId, cause });
+      await this.presence.changed(agentId, 'ringing', 'not_ready', 'rona', agent?.seat ?? null, entry.callId || null);
+    } else {
+      await this.presence.changed(agentId, 'ringing', agent?.state ?? 'ready', 'offer-withdrawn', agent?.seat ?? null, null);
+    }
+    this.matchSoon();
+  }
+
+  private async callbackFailed(entry: QueueEntry, agentLeg: string): Promise<void> {
+    await this.records.callbackStatus(entry.callbackId, 'failed', entry.agentId);
+    await this.publishCallback(entry, entry.callId, 'failed');
+    if (agentLeg) {
+      this.legs.delete(agentLeg);
+      await this.hangup(agentLeg);
+    }
+    await this.talkEnded({ ...entry, connectedAt: 0 }, 'caller');
+  }
+
+  /** Queues a callback (abandoned call, accepted offer, or a supervisor's request) that an agent will place. */
+  async queueCallback(request: { number: string; skill: string; reason: 'abandoned' | 'requested' | 'manual'; originCallId: string | null; rank: number; at: Date }): Promise<string> {
+    const callbackId = await this.records.createCallback({ originCallId: request.originCallId, number: request.number, skill: request.skill, reason: request.reason, rankAt: request.at });
+    await this.state.enqueueWithRank({
+      id: `cb-${callbackId}`,
+      kind: 'callback',
+      callId: request.originCallId ?? '',
+      channelId: '',
+      callerNumber: request.number,
+      skill: request.skill,
+      originSkill: request.skill,
+      priority: request.reason === 'abandoned' ? ABANDONED_CALLBACK_PRIORITY : 0,
+      rank: request.rank,
+      enqueuedAt: request.at.getTime(),
+      callbackId,
+    });
+    if (request.originCallId) {
+      await this.publishCallback({ id: `cb-${callbackId}`, callbackId, callerNumber: request.number, skill: request.skill } as QueueEntry, request.originCallId, 'requested');
+    }
+    this.matchSoon();
+    return callbackId;
+  }
+
+  // ---- waiting callers: announcements and the maximum wait
+
+  private startTimers(session: CallSession, settings: QueueSettings, waitedMs: number): void {
+    const entryId = session.entryId!;
+    this.stopTimers(entryId);
+    const timers: WaitingTimers = { announce: null, maxWait: null, callbackOffered: false };
+    this.waiting.set(entryId, timers);
+    const every = settings.announceEverySeconds * 1_000;
+    const announce = () => {
+      timers.announce = setTimeout(() => {
+        void this.announce(session).finally(() => this.waiting.get(entryId) === timers && announce());
+      }, every);
+      timers.announce.unref();
+    };
+    announce();
+    const untilMax = Math.max(0, settings.maxWaitSeconds * 1_000 - waitedMs);
+    timers.maxWait = setTimeout(() => void this.serially(entryId, 'max wait', () => this.maxWaitReached(session, settings)), untilMax);
+    timers.maxWait.unref();
+  }
+
+  /** Resumes the timers of a caller re-adopted after a restart, counting the time already waited. */
+  async resumeWaiting(session: CallSession, entry: QueueEntry): Promise<void> {
+    const settings = await this.settings(entry.skill);
+    if (!settings) return;
+    session.phase = 'queue';
+    session.entryId = entry.id;
+    await this.ari.startMoh(session.channelId).catch((error: Error) => this.logger.debug(`MOH on re-adopted ${session.channelId}: ${error.message}`));
+    this.startTimers(session, settings, this.clock.now().getTime() - entry.enqueuedAt);
+  }
+
+  private stopTimers(entryId: string): void {
+    const timers = this.waiting.get(entryId);
+    if (!timers) return;
+    this.clearTimers(timers);
+    this.waiting.delete(entryId);
+  }
+
+  private clearTimers(timers: WaitingTimers): void {
+    if (timers.announce) clearTimeout(timers.announce);
+    if (timers.maxWait) clearTimeout(timers.maxWait);
+  }
+
+  private async announce(session: CallSession): Promise<void> {
+    const entryId = session.entryId;
+    if (!entryId || session.phase !== 'queue') return;
+    try {
+      const entry = await this.state.entry(entryId);
+      if (!entry || entry.state !== 'waiting') return;
+      const position = (await this.state.position(entryId, entry.skill)) ?? 1;
+      const estimatedWaitSeconds = await this.estimate(entry.skill, position);
+      await this.record(session, 'call.announced', this.clock.now(), { position, estimatedWaitSeconds });
+      await this.announcer.announce(this.ari, session, position, estimatedWaitSeconds);
+    } catch (error) {
+      this.logger.warn(`Announcement for call ${session.callId} failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** Maximum wait: overflow to the next skill keeping the place, else one offer of a callback that keeps it. */
+  private async maxWaitReached(session: CallSession, settings: QueueSettings): Promise<void> {
+    const entryId = session.entryId!;
+    const entry = await this.state.entry(entryId);
+    if (!entry || entry.state !== 'waiting' || session.phase !== 'queue') return;
+    const now = this.clock.now();
+    if (settings.overflowSkill && entry.skill === settings.skill && (await this.state.moveEntry(entryId, settings.overflowSkill))) {
+      await this.record(session, 'call.overflowed', now, { fromSkill: settings.skill, toSkill: settings.overflowSkill, waitMs: now.getTime() - entry.enqueuedAt });
+      const next = await this.settings(settings.overflowSkill);
+      if (next) this.startTimers(session, next, 0);
+      this.matchSoon();
+      return;
+    }
+    if (!settings.callbackOffer || !session.callerNumber) return;
+    const timers = this.waiting.get(entryId);
+    if (timers) timers.callbackOffered = true;
+    // Outside this entry's serial queue: the offer waits for the caller, and an agent may answer meanwhile.
+    void this.offerCallback(session, entryId);
+  }
+
+  private async offerCallback(session: CallSession, entryId: string): Promise<void> {
+    let accepted: boolean;
+    try {
+      accepted = await this.announcer.offerCallback(this.ari, session);
+    } catch (error) {
+      this.logger.warn(`Callback offer to call ${session.callId} failed: ${(error as Error).message}`);
+      return;
+    }
+    if (!accepted) return;
+    await this.serially(entryId, 'callback accepted', async () => {
+      const entry = await this.state.entry(entryId);
+      if (!entry || entry.state !== 'waiting' || session.phase !== 'queue') return;
+      const now = this.clock.now();
+      const removed = await this.state.removeEntry(entryId, now.getTime());
+      if (!removed) return;
+      this.stopTimers(entryId);
+      session.phase = 'done';
+      await this.records.left(removed.callId, 'callback', removed.skill, now, now.getTime() - removed.enqueuedAt, removed.offers);
+      // The callback takes over the caller's rank: their place in the queue is kept.
+      await this.queueCallback({ number: session.callerNumber!, skill: removed.skill, reason: 'requested', originCallId: session.callId, rank: removed.rank, at: new Date(removed.enqueuedAt) });
+      await this.ari.stopMoh(session.channelId).catch((error: Error) => this.logger.debug(`stop MOH: ${error.message}`));
+      await session.io.play([`sound:hotline/callback-confirmed`], { interruptible: false }).catch((error: Error) => this.logger.debug(`callback confirmation: ${error.message}`));
+      session.hangupCause = NORMAL_CLEARING;
+      await this.hangup(session.channelId);
+    });
+  }
+
+  private async estimate(skill: string, position: number): Promise<number | null> {
+    // The common case (agents waiting for calls) is answered from one counter, without reading every agent.
+    if (position <= (await this.state.readyCount(skill))) return 0;
+    const agents = (await this.state.loggedInAgents()).filter((agent) => agent.skills[skill] !== undefined);
+    const ready = agents.filter((agent) => agent.state === 'ready').length;
+    const working = agents.filter((agent) => agent.state !== 'not_ready' && agent.state !== 'logged_out').length;
+    return estimateWaitSeconds({ position, ready, working, handleTimeSeconds: await this.state.handleTime(skill) });
+  }
+
+  /** Every second: wrap-ups that ran out make agents ready; then match (covers changes made by other nodes). */
+  async tick(): Promise<void> {
+    try {
+      for (const { agentId, state } of await this.state.wrapExpired(this.clock.now().getTime())) {
+        const agent = await this.state.agent(agentId);
+        await this.presence.changed(agentId, 'wrap_up', state, null, agent?.seat ?? null, null);
+      }
+      this.matchSoon();
+    } catch (error) {
+      this.logger.error(`ACD tick failed: ${(error as Error).message}`);
+    }
+  }
+
+  // ---- restart support (AcdReconciler)
+
+  /** Re-registers a leg found in Asterisk after a restart. */
+  adoptLeg(channelId: string, leg: AcdLeg): void {
+    this.legs.set(channelId, leg);
+  }
+
+  async releaseLostOffer(entry: QueueEntry): Promise<void> {
+    await this.serially(entry.id, 'lost offer', () => this.releaseOffer(entry, entry.agentId, 'failed', null));
+  }
+
+  endLostTalk(entry: QueueEntry, by: 'caller' | 'agent'): Promise<void> {
+    return this.serially(entry.id, 'lost talk', () => this.talkEnded(entry, by));
+  }
+
+  abandonLost(entry: QueueEntry): Promise<void> {
+    return this.serially(entry.id, 'lost caller', async () => {
+      const now = this.clock.now();
+      const removed = await this.state.removeEntry(entry.id, now.getTime());
+      if (removed && removed.kind === 'live') await this.records.left(removed.callId, 'abandoned', removed.skill, now, now.getTime() - removed.enqueuedAt, removed.offers);
+      this.matchSoon();
+    });
+  }
+
+  // ---- helpers
+
+  async settings(skill: string): Promise<QueueSettings | undefined> {
+    return (await this.allSettings()).get(skill);
+  }
+
+  private async allSettings(): Promise<Map<string, QueueSettings>> {
+    if (Date.now() - this.settingsLoadedAt > QUEUE_SETTINGS_MAX_AGE_MS) await this.reloadSettings();
+    return this.queueSettings;
+  }
+
+  async reloadSettings(): Promise<void> {
+    this.queueSettings = new Map((await this.queues.queues()).map((queue) => [queue.skill, queue]));
+    this.settingsLoadedAt = Date.now();
+  }
+
+  private async publishCallback(entry: QueueEntry, callId: string, state: 'requested' | 'dialling' | 'connected' | 'failed', channelId = ''): Promise<void> {
+    const at = this.clock.now();
+    const payload = { callId, channelId, callbackId: entry.callbackId, number: entry.callerNumber, skill: entry.skill, state };
+    if (callId) await this.calls.appendEvent(callId, 'call.callback', at, { ...payload });
+    await this.events.publish('call.callback', at, payload);
+  }
+
+  private async record(subject: Pick<CallSession, 'callId' | 'channelId'>, type: 'call.queued' | 'call.announced' | 'call.offered' | 'call.rona' | 'call.connected' | 'call.abandoned' | 'call.overflowed' | 'call.work-order-draft', at: Date, details: Record<string, unknown>): Promise<void> {
+    if (!subject.callId) return;
+    await this.calls.appendEvent(subject.callId, type, at, details);
+    await this.events.publish(type, at, { callId: subject.callId, channelId: subject.channelId, ...details } as never);
+  }
+
+  private async hangup(channelId: string): Promise<void> {
+    await this.ari.hangup(channelId).catch((error: Error) => this.logger.debug(`Hangup of ${channelId}: ${error.message}`));
+  }
+
+  private async serially(entryId: string, what: string, task: () => Promise<void>): Promise<void> {
+    try {
+      await this.serial.run(entryId, task);
+    } catch (error) {
+      this.logger.error(`ACD ${what} for ${entryId} failed: ${(error as Error).message}`, (error as Error).stack);
+    }
+  }
+}
+
+export function bridgeOf(entryId: string): string {
+  return `acd-bridge-${entryId}`;
+}

@@ -1,0 +1,98 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@hotline/config';
+import { CLOCK, Clock } from '@hotline/common';
+import { RecordingRecord, RecordingRepository, RecordingStore } from '@hotline/recordings';
+import { CallEventPublisher } from '../calls/call-event.publisher';
+import { CallLogRepository } from '../calls/call-log.repository';
+
+const POLL_MS = 100;
+
+/**
+ * Closes the books on a call's recordings after it ends: waits until MixMonitor (or ARI) has closed the file
+ * (its WAV header then states the full length), then stores duration, size and SHA-256. Runs off the event
+ * path: a slow disk delays the record of a recording, never a caller.
+ */
+@Injectable()
+export class RecordingFinaliser implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(RecordingFinaliser.name);
+  private readonly inFlight = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly recordings: RecordingRepository,
+    private readonly store: RecordingStore,
+    private readonly calls: CallLogRepository,
+    private readonly events: CallEventPublisher,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Finalises every open recording of the call; resolves when done (callers may ignore the promise). */
+  async finaliseCall(callId: string, channelId: string): Promise<void> {
+    for (const recording of await this.recordings.listByCall(callId)) {
+      if (recording.status === 'recording') await this.finalise(recording, channelId);
+    }
+  }
+
+  /** After a restart: recordings of calls that ended while no call-control was there to finalise them. */
+  async sweep(): Promise<number> {
+    const open = await this.recordings.listUnfinalisedOfEndedCalls();
+    for (const recording of open) await this.finalise(recording, recording.channelId);
+    return open.length;
+  }
+
+  /** A graceful stop finishes the finalisations under way (their files appear within moments of hangup). */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    this.logger.log(`Waiting for ${this.inFlight.size} recording(s) to be finalised before stopping`);
+    await Promise.all(this.inFlight.values());
+  }
+
+  finalise(recording: RecordingRecord, channelId: string): Promise<void> {
+    const running = this.inFlight.get(recording.id);
+    if (running) return running;
+    const work = this.run(recording, channelId).finally(() => this.inFlight.delete(recording.id));
+    this.inFlight.set(recording.id, work);
+    return work;
+  }
+
+  private async run(recording: RecordingRecord, channelId: string): Promise<void> {
+    try {
+      const state = await this.waitForFile(recording.filePath);
+      const endedAt = this.clock.now();
+      if (state === 'missing') {
+        await this.recordings.markMissing(recording.id, endedAt);
+        this.logger.error(`Recording ${recording.filePath} of call ${recording.callId} did not appear in ${this.store.root} within ${this.config.RECORDING_FINALISE_TIMEOUT_MS} ms`);
+        await this.record(recording, channelId, endedAt, { status: 'missing', durationMs: null, sizeBytes: null, sha256: null });
+        return;
+      }
+      // A header never completed (recorder killed) still leaves the audio: measured by the file's size.
+      if (state === 'unclosed') this.logger.warn(`Recording ${recording.filePath} was not closed within ${this.config.RECORDING_FINALISE_TIMEOUT_MS} ms; measuring it as it is`);
+      const facts = await this.store.inspect(recording.filePath);
+      await this.recordings.finalise(recording.id, { endedAt, ...facts });
+      await this.record(recording, channelId, endedAt, { status: 'finalised', ...facts });
+    } catch (error) {
+      this.logger.error(`Finalising recording ${recording.id} (${recording.filePath}) failed: ${(error as Error).message}`, (error as Error).stack);
+    }
+  }
+
+  private async waitForFile(filePath: string): Promise<'closed' | 'unclosed' | 'missing'> {
+    const deadline = Date.now() + this.config.RECORDING_FINALISE_TIMEOUT_MS;
+    for (;;) {
+      const closed = await this.store.closed(filePath);
+      if (closed === true) return 'closed';
+      if (Date.now() >= deadline) return closed === null ? 'missing' : 'unclosed';
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
+  private async record(
+    recording: RecordingRecord,
+    channelId: string,
+    at: Date,
+    facts: { status: 'finalised' | 'missing'; durationMs: number | null; sizeBytes: number | null; sha256: string | null },
+  ): Promise<void> {
+    const payload = { callId: recording.callId, channelId, recordingId: recording.id, kind: recording.kind, ...facts };
+    await this.calls.appendEvent(recording.callId, 'recording.finalised', at, { ...payload });
+    await this.events.publish('recording.finalised', at, payload);
+  }
+}

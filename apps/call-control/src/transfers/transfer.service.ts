@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@hotline/config';
+import { CLOCK, Clock, KeyedSerialQueue } from '@hotline/common';
+import { ARI_GATEWAY, AriChannel, AriGateway, NORMAL_CLEARING } from '@hotline/telephony';
+import { CallEventPublisher } from '../calls/call-event.publisher';
+import { CallLogRepository } from '../calls/call-log.repository';
+import { CallSession, CallSessionRegistry } from '../calls/call-session.registry';
+
+interface TransferLeg {
+  callId: string;
+  number: string;
+  answered: boolean;
+}
+
+const RING_SECONDS = 30;
+
+/**
+ * Transfer to an allow-listed external number (the IVR's transfer node, e.g. an emergency line): the far
+ * end is dialled out and bridged with the caller; the caller's MixMonitor keeps recording both sides.
+ * If the far end does not answer, the caller is not dropped: `onFailure` hands them to an agent.
+ */
+@Injectable()
+export class TransferService {
+  private readonly logger = new Logger(TransferService.name);
+  private readonly legs = new Map<string, TransferLeg>();
+  private readonly serial = new KeyedSerialQueue();
+  private fallback: ((session: CallSession) => Promise<void>) | null = null;
+
+  constructor(
+    @Inject(ARI_GATEWAY) private readonly ari: AriGateway,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly sessions: CallSessionRegistry,
+    private readonly calls: CallLogRepository,
+    private readonly events: CallEventPublisher,
+  ) {}
+
+  /** What to do with a caller whose transfer failed (the call service queues them for an agent). */
+  onFailure(fallback: (session: CallSession) => Promise<void>): void {
+    this.fallback = fallback;
+  }
+
+  async transfer(session: CallSession, number: string): Promise<void> {
+    const legId = `xfer-${randomUUID()}`;
+    session.phase = 'transfer';
+    this.legs.set(legId, { callId: session.callId, number, answered: false });
+    const at = this.clock.now();
+    const payload = { callId: session.callId, channelId: session.channelId, number };
+    await this.calls.appendEvent(session.callId, 'call.transferred', at, { ...payload, legId });
+    await this.events.publish('call.transferred', at, payload);
+    await this.ari.startMoh(session.channelId).catch((error: Error) => this.logger.debug(`MOH during transfer: ${error.message}`));
+    try {
+      await this.ari.originate({
+        endpoint: this.config.OUTBOUND_ENDPOINT_TEMPLATE.replace('{number}', number),
+        channelId: legId,
+        callerId: session.callerNumber ?? this.config.HOTLINE_NUMBER,
+        timeoutSeconds: RING_SECONDS,
+        appArgs: `transfer,${session.callId}`,
+      });
+    } catch (error) {
+      this.logger.warn(`Transfer of call ${session.callId} to ${number} could not be placed: ${(error as Error).message}`);
+      this.legs.delete(legId);
+      await this.fail(session);
+    }
+  }
+
+  isTransferLeg(channelId: string): boolean {
+    return this.legs.has(channelId);
+  }
+
+  /** StasisStart of the far end: bridge it with the caller. */
+  answered(channel: AriChannel): Promise<void> {
+    const leg = this.legs.get(channel.id);
+    return this.serial.run(channel.id, async () => {
+      const session = leg ? this.sessions.byCallId(leg.callId) : undefined;
+      if (!leg || !session || session.io.ended) {
+        await this.ari.hangup(channel.id).catch((error: Error) => this.logger.debug(`hangup ${channel.id}: ${error.message}`));
+        return;
+      }
+      leg.answered = true;
+      await this.ari.stopMoh(session.channelId).catch((error: Error) => this.logger.debug(`stop MOH: ${error.message}`));
+      await this.ari.createBridge(bridgeOf(session.callId));
+      await this.ari.addToBridge(bridgeOf(session.callId), [session.channelId, channel.id]);
+    });
+  }
+
+  /** The far end is gone: before answering, the caller goes to an agent; after, the call is over. */
+  legEnded(channelId: string): boolean {
+    const leg = this.legs.get(channelId);
+    if (!leg) return false;
+    this.legs.delete(channelId);
+    void this.serial.run(channelId, async () => {
+      const session = this.sessions.byCallId(leg.callId);
+      if (!session || session.io.ended) return;
+      if (leg.answered) {
+        session.hangupCause = NORMAL_CLEARING;
+        await this.ari.hangup(session.channelId).catch((error: Error) => this.logger.debug(`hangup ${session.channelId}: ${error.message}`));
+        await this.ari.destroyBridge(bridgeOf(session.callId)).catch((error: Error) => this.logger.debug(`bridge: ${error.message}`));
+      } else {
+        await this.fail(session);
+      }
+    }).catch((error: Error) => this.logger.error(`Transfer leg ${channelId} end: ${error.message}`));
+    return true;
+  }
+
+  /** The caller hung up: the far end goes too. */
+  async callerLeft(session: CallSession): Promise<void> {
+    for (const [legId, leg] of this.legs) {
+      if (leg.callId !== session.callId) continue;
+      this.legs.delete(legId);
+      await this.ari.hangup(legId).catch((error: Error) => this.logger.debug(`hangup ${legId}: ${error.message}`));
+      await this.ari.destroyBridge(bridgeOf(session.callId)).catch((error: Error) => this.logger.debug(`bridge: ${error.message}`));
+    }
+  }
+
+  private async fail(session: CallSession): Promise<void> {
+    await this.ari.stopMoh(session.channelId).catch((error: Error) => this.logger.debug(`stop MOH: ${error.message}`));
+    if (this.fallback) await this.fallback(session);
+  }
+}
+
+function bridgeOf(callId: string): string {
+  return `xfer-bridge-${callId}`;
+}

@@ -1,0 +1,2 @@
+export * from './acd-admin.repository';
+export * from './acd.module';

@@ -1,0 +1,187 @@
+/**
+ * Payloads of the events call-control publishes beyond a call's start, answer, keys and end: IVR path,
+ * ACD (queue, offer, RONA, connect, abandon), recording control, agents and queues. Part of the hotline
+ * event contract (hotline-event.contract.ts); pure types, the web reads them too.
+ */
+interface CallRef {
+  callId: string;
+  channelId: string;
+}
+
+export interface CallIvrPayload extends CallRef {
+  flow: string;
+  flowVersion: number;
+  nodeId: string;
+  nodeType: string;
+  /** What happened at the node: the key pressed, "timeout", "invalid", the condition's branch... */
+  outcome?: string;
+}
+
+export interface CallTaggedPayload extends CallRef {
+  key: string;
+  value: string;
+}
+
+export interface CallLinePayload extends CallRef {
+  /** The number dialled (DNIS): 12345 or an integrated line such as 12315. */
+  line: string;
+  lineName: string;
+  skill: string;
+}
+
+export interface CallQueuedPayload extends CallRef {
+  skill: string;
+  priority: number;
+  /** Why the priority is what it is: elderly, vip, repeat-caller, line weight... */
+  priorityReasons: string[];
+  position: number;
+  estimatedWaitSeconds: number | null;
+}
+
+/** What a waiting caller was told: place in the queue and estimated wait (null: not enough agents to say). */
+export interface CallAnnouncedPayload extends CallRef {
+  position: number;
+  estimatedWaitSeconds: number | null;
+}
+
+export interface CallOfferedPayload extends CallRef {
+  skill: string;
+  agentId: string;
+  seat: string;
+  agentChannelId: string;
+}
+
+export interface CallRonaPayload extends CallRef {
+  agentId: string;
+  /** Q.850 cause of the agent leg (19 no answer, 17 busy, 21 rejected...). */
+  cause: number | null;
+}
+
+export interface CallConnectedPayload extends CallRef {
+  skill: string;
+  agentId: string;
+  agentChannelId: string;
+  bridgeId: string;
+  waitMs: number;
+}
+
+export interface CallAbandonedPayload extends CallRef {
+  skill: string;
+  waitMs: number;
+  /** Whether an automatic callback was put in the queue for the caller. */
+  callbackQueued: boolean;
+}
+
+export interface CallOverflowedPayload extends CallRef {
+  fromSkill: string;
+  toSkill: string;
+  waitMs: number;
+}
+
+export interface CallCallbackPayload extends CallRef {
+  callbackId: string;
+  number: string;
+  skill: string;
+  /** requested: caller accepted the offer; dialling: the agent answered and the citizen is being called; done/failed. */
+  state: 'requested' | 'dialling' | 'connected' | 'failed';
+}
+
+export interface CallTransferredPayload extends CallRef {
+  number: string;
+}
+
+export interface CallMessageLeftPayload extends CallRef {
+  recordingId: string;
+  durationMs: number | null;
+}
+
+export interface CallWorkOrderDraftPayload extends CallRef {
+  draftId: string;
+  agentId: string;
+  /** The caller's open order, if they have one: the agent attaches the call to it instead of a new order. */
+  openOrderId: string | null;
+  lineTag: string | null;
+}
+
+export interface RecordingControlPayload extends CallRef {
+  reason: string;
+  requestedBy: string;
+}
+
+export interface RecordingFinalisedPayload extends CallRef {
+  recordingId: string;
+  kind: 'call' | 'message';
+  status: 'finalised' | 'missing';
+  durationMs: number | null;
+  sizeBytes: number | null;
+  sha256: string | null;
+}
+
+export type AgentStateName = 'logged_out' | 'ready' | 'not_ready' | 'ringing' | 'on_call' | 'wrap_up';
+
+export interface AgentStateChangedPayload {
+  agentId: string;
+  state: AgentStateName;
+  previousState: AgentStateName;
+  reason: string | null;
+  seat: string | null;
+  callId: string | null;
+}
+
+export interface QueueStatsPayload {
+  skill: string;
+  waiting: number;
+  staffed: number;
+  ready: number;
+  /** Rolling (exponentially weighted) handle time in seconds. */
+  handleTimeSeconds: number;
+  answered: number;
+  answeredWithinThreshold: number;
+  abandoned: number;
+  /** answeredWithinThreshold / (answered + abandoned), today; null before any call. */
+  serviceLevel: number | null;
+}
+
+export interface CallControlEventPayloads {
+  'call.line': CallLinePayload;
+  'call.ivr': CallIvrPayload;
+  'call.tagged': CallTaggedPayload;
+  'call.queued': CallQueuedPayload;
+  'call.announced': CallAnnouncedPayload;
+  'call.offered': CallOfferedPayload;
+  'call.rona': CallRonaPayload;
+  'call.connected': CallConnectedPayload;
+  'call.abandoned': CallAbandonedPayload;
+  'call.overflowed': CallOverflowedPayload;
+  'call.callback': CallCallbackPayload;
+  'call.transferred': CallTransferredPayload;
+  'call.message-left': CallMessageLeftPayload;
+  'call.work-order-draft': CallWorkOrderDraftPayload;
+  'recording.paused': RecordingControlPayload;
+  'recording.resumed': RecordingControlPayload;
+  'recording.finalised': RecordingFinalisedPayload;
+  'agent.state-changed': AgentStateChangedPayload;
+  'queue.stats': QueueStatsPayload;
+}
+
+export const CALL_CONTROL_EVENT_TYPES: ReadonlyArray<keyof CallControlEventPayloads> = [
+  'call.line',
+  'call.ivr',
+  'call.tagged',
+  'call.queued',
+  'call.announced',
+  'call.offered',
+  'call.rona',
+  'call.connected',
+  'call.abandoned',
+  'call.overflowed',
+  'call.callback',
+  'call.transferred',
+  'call.message-left',
+  'call.work-order-draft',
+  'recording.paused',
+  'recording.resumed',
+  'recording.finalised',
+  'agent.state-changed',
+  'queue.stats',
+];

@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { FinalisedRecordingFacts, NewRecording, RecordingRecord } from './recording.types';
+
+interface RecordingRow {
+  id: string;
+  call_id: string;
+  kind: RecordingRecord['kind'];
+  channel_id: string;
+  file_path: string;
+  format: 'wav';
+  status: RecordingRecord['status'];
+  started_at: Date;
+  ended_at: Date | null;
+  duration_ms: number | null;
+  size_bytes: string | null;
+  sha256: string | null;
+}
+
+const COLUMNS = 'id, call_id, kind, channel_id, file_path, format, status, started_at, ended_at, duration_ms, size_bytes, sha256';
+
+/** Recordings' metadata in Postgres; the audio itself stays in the store. Shared by call-control (writes) and api (reads). */
+@Injectable()
+export class RecordingRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Idempotent on the file: a re-adopted call keeps its one row. */
+  async register(recording: NewRecording): Promise<RecordingRecord> {
+    const rows: RecordingRow[] = await this.dataSource.query(
+      `INSERT INTO recordings (call_id, kind, channel_id, file_path, format, status, started_at)
+       VALUES ($1, $2, $3, $4, 'wav', 'recording', $5)
+       ON CONFLICT (file_path) DO UPDATE SET updated_at = recordings.updated_at
+       RETURNING ${COLUMNS}`,
+      [recording.callId, recording.kind, recording.channelId, recording.filePath, recording.startedAt],
+    );
+    return toRecord(rows[0]!);
+  }
+
+  async finalise(id: string, facts: FinalisedRecordingFacts): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE recordings SET status = 'finalised', ended_at = $2, duration_ms = $3, size_bytes = $4, sha256 = $5, updated_at = now()
+       WHERE id = $1`,
+      [id, facts.endedAt, facts.durationMs, facts.sizeBytes, facts.sha256],
+    );
+  }
+
+  async markMissing(id: string, endedAt: Date): Promise<void> {
+    await this.dataSource.query(`UPDATE recordings SET status = 'missing', ended_at = $2, updated_at = now() WHERE id = $1 AND status = 'recording'`, [id, endedAt]);
+  }
+
+  async findById(id: string): Promise<RecordingRecord | null> {
+    const rows: RecordingRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM recordings WHERE id = $1`, [id]);
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async listByCall(callId: string): Promise<RecordingRecord[]> {
+    const rows: RecordingRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM recordings WHERE call_id = $1 ORDER BY started_at, id`, [callId]);
+    return rows.map(toRecord);
+  }
+
+  /** The call's status ('ringing' | 'answered' | 'ended'), or null when there is no such call. */
+  async callStatus(callId: string): Promise<string | null> {
+    const rows: Array<{ status: string }> = await this.dataSource.query(`SELECT status FROM calls WHERE id = $1`, [callId]);
+    return rows[0]?.status ?? null;
+  }
+
+  /** Recordings whose call has ended but that were never finalised (call-control died in between). */
+  async listUnfinalisedOfEndedCalls(): Promise<RecordingRecord[]> {
+    const rows: RecordingRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS.split(', ').map((column) => `r.${column}`).join(', ')}
+       FROM recordings r JOIN calls c ON c.id = r.call_id
+       WHERE r.status = 'recording' AND c.status = 'ended'`,
+    );
+    return rows.map(toRecord);
+  }
+}
+
+function toRecord(row: RecordingRow): RecordingRecord {
+  return {
+    id: row.id,
+    callId: row.call_id,
+    kind: row.kind,
+    channelId: row.channel_id,
+    filePath: row.file_path,
+    format: row.format,
+    status: row.status,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    durationMs: row.duration_ms,
+    sizeBytes: row.size_bytes === null ? null : Number(row.size_bytes),
+    sha256: row.sha256,
+  };
+}

@@ -1,0 +1,49 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { AppConfig } from '@hotline/config';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+export interface CallControlChild {
+  readonly pid: number;
+  /** SIGKILL: the process dies mid-flight, as in a crash. */
+  kill(): Promise<void>;
+  /** SIGTERM and wait (graceful). */
+  stop(): Promise<void>;
+}
+
+/** Starts call-control in its own process with this configuration; resolves once it is connected. */
+export async function startCallControlChild(config: AppConfig, label: string): Promise<CallControlChild> {
+  const env = Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined).map(([key, value]) => [key, String(value)]));
+  const child: ChildProcess = spawn(process.execPath, ['-r', './test/support/work-orders-swc-register.js', 'test/support/call-control-process.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, HOTLINE_TEST_CONFIG: JSON.stringify(env) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[${label}] ${chunk.toString()}`));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${label} did not get ready within 60 s`)), 60_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('READY')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${label} exited with ${code} before it was ready`));
+    });
+  });
+  return {
+    pid: child.pid!,
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
