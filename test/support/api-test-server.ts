@@ -22,16 +22,15 @@ export interface ApiTestServer {
 }
 
 /**
- * The real api in this process, on a free port, against a throw-away database and the machine's Redis
- * (under a prefix of its own). ARI and AMI point at closed local ports: Asterisk is "down".
+ * The api's config for a test: a throw-away database, the machine's Redis under a prefix of its own, a free
+ * port, and ARI/AMI pointing at closed local ports (Asterisk is "down").
  */
-export async function startApiTestServer(label: string, overrides: Record<string, string> = {}): Promise<ApiTestServer> {
-  const database = await TestDatabase.create(label);
+export async function apiTestConfig(label: string, databaseUrl: string, overrides: Record<string, string> = {}): Promise<AppConfig> {
   const [apiPort, ariPort, amiPort] = [await freePort(), await freePort(), await freePort()];
-  const config = loadConfig(appConfigSchema, {
+  return loadConfig(appConfigSchema, {
     NODE_ENV: 'test',
     LOG_LEVEL: 'error',
-    DATABASE_URL: database.url,
+    DATABASE_URL: databaseUrl,
     REDIS_URL: testEnvironment.TEST_REDIS_URL,
     REDIS_PREFIX: `test_${label.replace(/[^a-z0-9]/g, '_')}_${randomBytes(4).toString('hex')}`,
     ARI_URL: `http://127.0.0.1:${ariPort}`,
@@ -45,6 +44,15 @@ export async function startApiTestServer(label: string, overrides: Record<string
     API_PORT: String(apiPort),
     ...overrides,
   });
+}
+
+/**
+ * The real api in this process, on a free port, against a throw-away database and the machine's Redis
+ * (under a prefix of its own). ARI and AMI point at closed local ports: Asterisk is "down".
+ */
+export async function startApiTestServer(label: string, overrides: Record<string, string> = {}): Promise<ApiTestServer> {
+  const database = await TestDatabase.create(label);
+  const config = await apiTestConfig(label, database.url, overrides);
 
   let running: RunningApi | undefined;
   const publisher = new Redis(testEnvironment.TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });

@@ -1,17 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppConfig, appConfigSchema, loadConfig } from '@hotline/config';
+import type { AppConfig } from '@hotline/config';
 import { seedDemoData } from '@hotline/auth';
 import { NestFactory } from '@nestjs/core';
 import { startApi } from '../../apps/api/src/api-app.factory';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { useRequestBodyParsing } from '../../apps/api/src/http/request-body.parsing';
 import { locateWebApp } from '../../apps/api/src/web/web-app.static';
-import { REPO_ROOT } from './api-test-server';
-import { freePort } from './free-port';
+import { apiTestConfig, REPO_ROOT } from './api-test-server';
 import { TestDatabase } from './test-database';
-import { testEnvironment } from './test-environment';
 
 export interface SecurityApiServer {
   url: string;
@@ -27,25 +24,7 @@ export interface SecurityApiServer {
  */
 export async function startSecurityApi(label: string, overrides: Record<string, string> = {}, options: { hardenedBodyParsing?: boolean } = {}): Promise<SecurityApiServer> {
   const database = await TestDatabase.create(label);
-  const [apiPort, ariPort, amiPort] = [await freePort(), await freePort(), await freePort()];
-  const config = loadConfig(appConfigSchema, {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'error',
-    DATABASE_URL: database.url,
-    REDIS_URL: testEnvironment.TEST_REDIS_URL,
-    REDIS_PREFIX: `test_${label.replace(/[^a-z0-9]/g, '_')}_${randomBytes(4).toString('hex')}`,
-    ARI_URL: `http://127.0.0.1:${ariPort}`,
-    ARI_USERNAME: 'hotline',
-    ARI_PASSWORD: 'test-ari-password-not-used',
-    AMI_HOST: '127.0.0.1',
-    AMI_PORT: String(amiPort),
-    AMI_USERNAME: 'hotline',
-    AMI_PASSWORD: 'test-ami-password-not-used',
-    API_HOST: '127.0.0.1',
-    API_PORT: String(apiPort),
-    AUDIT_PRUNE_INTERVAL_MINUTES: '0',
-    ...overrides,
-  });
+  const config = await apiTestConfig(label, database.url, { AUDIT_PRUNE_INTERVAL_MINUTES: '0', ...overrides });
   let app: INestApplication | undefined;
   try {
     const running = options.hardenedBodyParsing ? await startWithHardenedBodyParsing(config) : await startApi(config, { baseDir: REPO_ROOT, enableShutdownHooks: false });
