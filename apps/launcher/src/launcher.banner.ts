@@ -28,7 +28,7 @@ export function renderBanner(facts: BannerFacts): string {
     '  Demo logins (username / password / role), e.g. POST /api/auth/login:',
     logins,
     '',
-    `  Place a test call to ${facts.hotlineNumber} with SIPp (listens to the welcome, presses 1 4 7, hears them said back):`,
+    `  Place a test call to ${facts.hotlineNumber} with SIPp (hears the IVR menu, presses 1 for progress lookup, keys 4 7):`,
     `     sipp 127.0.0.1:${facts.asterisk.sipPort} -sf scripts/sipp/demo-call.xml -s ${facts.hotlineNumber} -m 1 -p 5070 -mp 16000 -timeout 60s`,
     '  Or a softphone on this machine: SIP server 127.0.0.1, port ' + facts.asterisk.sipPort + ', UDP, no registration',
     `     (calls from 127.0.0.1 count as the carrier), codec PCMA or PCMU, DTMF RFC 2833, dial ${facts.hotlineNumber}.`,
