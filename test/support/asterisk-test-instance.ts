@@ -14,8 +14,13 @@ export async function startTestAsterisk(
 ): Promise<AsteriskInstance> {
   // The pid keeps concurrent runs (a developer's and CI's, on one machine) from stopping each other's instance.
   const instanceName = `${name}-${process.pid}`;
-  const [sipPort, ariHttpPort, amiPort] = await findFreePorts(3);
   const rtp = await findFreeUdpRange(options.rtpPorts ?? 40, { from: rtpFrom, to: rtpFrom + 4_000 });
+  // The OS hands out free ports from the ephemeral range, which can overlap the RTP range just chosen.
+  let [sipPort, ariHttpPort, amiPort] = await findFreePorts(3);
+  for (let attempt = 0; [sipPort, ariHttpPort, amiPort].some((port) => port! >= rtp.start && port! <= rtp.end); attempt += 1) {
+    if (attempt === 20) throw new Error(`No free SIP/ARI/AMI ports outside the RTP range ${rtp.start}-${rtp.end}`);
+    [sipPort, ariHttpPort, amiPort] = await findFreePorts(3);
+  }
   return startAsteriskInstance({
     cacheDir: testEnvironment.HOTLINE_CACHE_DIR,
     name: instanceName,

@@ -34,6 +34,11 @@ describe('Asterisk instance (real chroot, SIPp)', () => {
     const [sip, ari, ami, sippSip, sippMedia, rtpListen] = await findFreePorts(6);
     ports = { sip: sip!, ari: ari!, ami: ami!, sippSip: sippSip!, sippMedia: sippMedia!, rtpListen: rtpListen! };
     rtpRange = await findFreeUdpRange(40, { from: 41_000, to: 49_000 });
+    // The free ports above come from the OS's ephemeral range and may fall inside the RTP range: move it past them.
+    const used = Object.values(ports);
+    while (used.some((port) => port >= rtpRange.start && port <= rtpRange.end)) {
+      rtpRange = await findFreeUdpRange(40, { from: rtpRange.end + 1, to: 60_000 });
+    }
     process.stderr.write(`[telephony] ${await sippVersion()}\n`);
 
     const started = Date.now();
