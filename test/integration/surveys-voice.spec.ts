@@ -19,15 +19,8 @@ import { WorkOrderLifecycleService, WorkOrderStatus } from '@hotline/work-orders
 import { SmscTestServer } from '../support/smsc-test-server';
 import { closedOrder, SMSC_CREDENTIALS, surveyTestConfig, TEST_SURVEY_POLICIES } from '../support/surveys-fixture';
 import { categoryId, createWorkOrdersHarness, loadOrgFixture, OrgFixture, WorkOrdersHarness } from '../support/work-orders-harness';
+import { waitFor } from '../support/wait-for';
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('condition not met in time');
-}
 
 /**
  * The survey side of the voice seam, with this test playing call-control: it reads `survey.call` commands

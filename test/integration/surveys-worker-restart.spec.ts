@@ -5,6 +5,7 @@ import { SmscTestServer } from '../support/smsc-test-server';
 import { closedOrder, SMSC_CREDENTIALS, surveyTestConfig, TEST_SURVEY_POLICIES } from '../support/surveys-fixture';
 import { categoryId, createWorkOrdersHarness, loadOrgFixture } from '../support/work-orders-harness';
 import { WorkOrderLifecycleService } from '@hotline/work-orders';
+import { waitFor } from '../support/wait-for';
 
 const root = path.resolve(__dirname, '..', '..');
 const NOW = '2026-09-30T10:00:00+08:00';
@@ -34,14 +35,6 @@ function startWorker(databaseUrl: string, redisPrefix: string, smscUrl: string, 
   });
 }
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('condition not met in time');
-}
 
 describe('survey worker killed mid-campaign (real worker process, pg-boss, SMPP server)', () => {
   let smsc: SmscTestServer;

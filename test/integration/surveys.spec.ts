@@ -21,15 +21,8 @@ import { WorkOrdersHttpModule } from '../../apps/api/src/work-orders/work-orders
 import { SmscTestServer } from '../support/smsc-test-server';
 import { closedOrder, handleAndClose, SMSC_CREDENTIALS, surveyTestConfig, TEST_SURVEY_POLICIES } from '../support/surveys-fixture';
 import { categoryId, createWorkOrdersHarness, loadOrgFixture, OrgFixture, WorkOrdersHarness } from '../support/work-orders-harness';
+import { waitFor } from '../support/wait-for';
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('condition not met in time');
-}
 
 describe('satisfaction surveys (real Postgres, Redis, pg-boss and an SMPP server as the SMSC)', () => {
   let smsc: SmscTestServer;

@@ -18,6 +18,9 @@ import { freePort } from './free-port';
 import { startTestAsterisk } from './asterisk-test-instance';
 import { TestDatabase } from './test-database';
 import { testEnvironment } from './test-environment';
+import { waitFor } from './wait-for';
+
+export { waitFor };
 
 export interface CallControlHarness {
   asterisk: AsteriskInstance;
@@ -145,10 +148,3 @@ async function scrubRedis(redis: Redis, prefix: string): Promise<void> {
   } while (cursor !== '0');
 }
 
-export const waitFor = async (condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};

@@ -16,6 +16,7 @@ import { processEnvironment } from '@hotline/config';
 import { RtpListener } from '../support/sipp/rtp-listener';
 import { testEnvironment } from '../support/test-environment';
 import { dtmfSequenceXml, runSipp, sippVersion, SIPP_SCENARIOS } from '../support/sipp/sipp.runner';
+import { waitFor } from '../support/wait-for';
 
 // Same cache as the launcher so npm start and npm test share one chroot.
 const CACHE_DIR = testEnvironment.HOTLINE_CACHE_DIR;
@@ -339,10 +340,3 @@ function tcpConnects(host: string, port: number): Promise<boolean> {
   });
 }
 
-async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

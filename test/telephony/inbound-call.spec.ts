@@ -17,16 +17,10 @@ import { RtpListener } from '../support/sipp/rtp-listener';
 import { dtmfSequenceXml, runSipp, SIPP_SCENARIOS } from '../support/sipp/sipp.runner';
 import { TestDatabase } from '../support/test-database';
 import { testEnvironment } from '../support/test-environment';
+import { waitFor } from '../support/wait-for';
 
 jest.setTimeout(10 * 60_000);
 
-const waitFor = async (condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
 
 describe('inbound call through call-control (real Asterisk, SIPp, Postgres, Redis)', () => {
   const prefix = `t${randomBytes(4).toString('hex')}`;
