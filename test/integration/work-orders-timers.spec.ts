@@ -14,7 +14,6 @@ import {
   WorkOrderTimerHandler,
 } from '@hotline/work-orders';
 import { categoryId, createWorkOrdersHarness, loadOrgFixture, OrgFixture, WorkOrdersHarness } from '../support/work-orders-harness';
-import { waitFor } from '../support/wait-for';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -42,6 +41,14 @@ function startWorker(databaseUrl: string, redisPrefix: string): Promise<ChildPro
   });
 }
 
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('condition not met in time');
+}
 
 describe('durable timers (pg-boss on the real Postgres)', () => {
   let harness: WorkOrdersHarness;
