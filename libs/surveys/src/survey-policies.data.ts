@@ -6,6 +6,12 @@ const OFFICE_HOURS = [
   { from: '14:30', to: '18:00' },
 ];
 
+/** Two calls two hours apart, then one SMS that waits two days for a reply. */
+const VOICE_TWICE_THEN_SMS = [
+  { channel: C.Voice, attempts: 2, waitMinutes: 120 },
+  { channel: C.Sms, attempts: 1, waitMinutes: 48 * 60 },
+];
+
 /**
  * Per SLA preset. Bortala (第十四条) lists manual, automated voice, SMS and online: voice first (a spoken
  * prompt reaches older callers), SMS after two unanswered calls. Ningxia requires 100% 回访 at volume:
@@ -18,10 +24,7 @@ export const SURVEY_POLICIES: readonly SurveyPolicy[] = [
     delayAfterCloseMinutes: 120,
     windows: OFFICE_HOURS,
     workingDaysOnly: true,
-    channels: [
-      { channel: C.Voice, attempts: 2, waitMinutes: 120 },
-      { channel: C.Sms, attempts: 1, waitMinutes: 48 * 60 },
-    ],
+    channels: VOICE_TWICE_THEN_SMS,
   },
   {
     presetCode: 'ningxia-2025',
@@ -35,19 +38,13 @@ export const SURVEY_POLICIES: readonly SurveyPolicy[] = [
     delayAfterCloseMinutes: 120,
     windows: OFFICE_HOURS,
     workingDaysOnly: true,
-    channels: [
-      { channel: C.Voice, attempts: 2, waitMinutes: 120 },
-      { channel: C.Sms, attempts: 1, waitMinutes: 48 * 60 },
-    ],
+    channels: VOICE_TWICE_THEN_SMS,
   },
   {
     presetCode: 'city-rules',
     delayAfterCloseMinutes: 120,
     windows: OFFICE_HOURS,
     workingDaysOnly: true,
-    channels: [
-      { channel: C.Voice, attempts: 2, waitMinutes: 120 },
-      { channel: C.Sms, attempts: 1, waitMinutes: 48 * 60 },
-    ],
+    channels: VOICE_TWICE_THEN_SMS,
   },
 ];
