@@ -78,6 +78,26 @@ describe('recordings api (real Postgres, Redis)', () => {
     expect(outside.headers['content-range']).toBe(`bytes */${audio.length}`);
   });
 
+  it('audits every audio read: who, which recording and call, which range', async () => {
+    const reads: Array<{ username: string; user_id: string | null; call_id: string; byte_range: string | null }> = await api.dataSource.query(
+      `SELECT username, user_id, call_id, byte_range FROM recording_access_audit WHERE recording_id = $1 ORDER BY id`,
+      [recordingId],
+    );
+    const [{ id: qualityId }] = await api.dataSource.query(`SELECT id FROM users WHERE username = 'quality'`);
+    expect(reads.map((read) => [read.username, read.byte_range])).toEqual([
+      ['quality', null],
+      ['quality', 'bytes=0-99'],
+      ['supervisor', 'bytes=-10'],
+      ['quality', `bytes=${audio.length - 5}-`],
+      ['quality', `bytes=${audio.length}-`],
+    ]);
+    expect(reads[0]).toMatchObject({ user_id: qualityId, call_id: callId });
+    // Refused requests read nothing, so they leave no read row.
+    await http().get(`/api/recordings/${recordingId}/audio`).set(as('agent')).expect(403);
+    const [{ count }] = await api.dataSource.query(`SELECT count(*)::int AS count FROM recording_access_audit WHERE recording_id = $1`, [recordingId]);
+    expect(count).toBe(reads.length);
+  });
+
   it('requires a login, and a listening role for the audio', async () => {
     expect((await http().get(`/api/recordings/${recordingId}/audio`).expect(401)).body.code).toBe('TOKEN_MISSING');
     await http().get(`/api/recordings/${recordingId}/audio`).set(as('market.handler')).expect(403);

@@ -1,6 +1,7 @@
 /**
  * Audit retention (网络安全法 art. 21: network logs kept 不少于六个月): AUDIT_RETENTION_DAYS (default 365,
- * at least 184) decides what the pruning job deletes from sensitive_read_audit and login_audit; nothing
+ * at least 184) decides what the pruning job deletes from sensitive_read_audit, login_audit and
+ * recording_access_audit; nothing
  * inside the window is ever deleted, and the database refuses it even when asked directly.
  */
 import { appConfigSchema, loadConfig } from '@hotline/config';
@@ -15,6 +16,7 @@ describe('audit retention (real Postgres)', () => {
   let api: ApiTestServer;
   let orderId: string;
   let userId: string;
+  let recordingId: string;
 
   beforeAll(async () => {
     api = await startApiTestServer('audit-retention', { AUDIT_RETENTION_DAYS: String(RETENTION_DAYS), AUDIT_PRUNE_INTERVAL_MINUTES: '0' });
@@ -37,6 +39,13 @@ describe('audit retention (real Postgres)', () => {
     expect(created.status).toBe(201);
     orderId = JSON.parse(created.body).workOrder.id;
     [{ id: userId }] = await api.dataSource.query(`SELECT id FROM users WHERE username = 'agent'`);
+    const [{ id: callId }] = await api.dataSource.query(
+      `INSERT INTO calls (channel_id, direction, caller_number, dialed_number, status, started_at, ended_at) VALUES ('audit-1.0', 'inbound', '13912340000', '12345', 'ended', now(), now()) RETURNING id`,
+    );
+    [{ id: recordingId }] = await api.dataSource.query(
+      `INSERT INTO recordings (call_id, kind, channel_id, file_path, status, started_at) VALUES ($1, 'call', 'audit-1.0', '20261201/audit-1.0.wav', 'recording', now()) RETURNING id`,
+      [callId],
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -54,6 +63,11 @@ describe('audit retention (real Postgres)', () => {
          VALUES ('lockout', 'username', $1, '127.0.0.1', 5, now(), now() - make_interval(days => $2))`,
         [`age ${age}`, age],
       );
+      await api.dataSource.query(
+        `INSERT INTO recording_access_audit (recording_id, call_id, username, read_at)
+         SELECT id, call_id, $2, now() - make_interval(days => $3) FROM recordings WHERE id = $1`,
+        [recordingId, `age ${age}`, age],
+      );
     }
   }
 
@@ -64,6 +78,9 @@ describe('audit retention (real Postgres)', () => {
     login: (await api.dataSource.query(`SELECT username FROM login_audit WHERE username LIKE 'age %' ORDER BY at DESC`)).map((row: { username: string }) =>
       Number(row.username.slice(4)),
     ),
+    recording: (await api.dataSource.query(`SELECT username FROM recording_access_audit WHERE username LIKE 'age %' ORDER BY read_at DESC`)).map(
+      (row: { username: string }) => Number(row.username.slice(4)),
+    ),
   });
 
   it('prunes only rows older than the retention window, from every audit table', async () => {
@@ -72,11 +89,12 @@ describe('audit retention (real Postgres)', () => {
     expect(results).toEqual([
       { table: 'sensitive_read_audit', deleted: 3 },
       { table: 'login_audit', deleted: 3 },
+      { table: 'recording_access_audit', deleted: 3 },
     ]);
     const kept = AGES_IN_DAYS.filter((age) => age < RETENTION_DAYS);
-    expect(await remainingAges()).toEqual({ sensitive: kept, login: kept });
+    expect(await remainingAges()).toEqual({ sensitive: kept, login: kept, recording: kept });
     // A second run finds nothing more to do.
-    expect((await new AuditRetentionService(api.dataSource, api.config).prune()).map((r) => r.deleted)).toEqual([0, 0]);
+    expect((await new AuditRetentionService(api.dataSource, api.config).prune()).map((r) => r.deleted)).toEqual([0, 0, 0]);
   });
 
   it('refuses, in the database itself, any delete inside the window, any short cutoff, and any update', async () => {
@@ -85,6 +103,8 @@ describe('audit retention (real Postgres)', () => {
     await expect(api.dataSource.query(`DELETE FROM login_audit`)).rejects.toThrow(/append-only/);
     await expect(api.dataSource.query(`UPDATE login_audit SET failures = 1`)).rejects.toThrow(/append-only/);
     await expect(api.dataSource.query(`TRUNCATE sensitive_read_audit`)).rejects.toThrow(/append-only/);
+    await expect(api.dataSource.query(`DELETE FROM recording_access_audit`)).rejects.toThrow(/append-only/);
+    await expect(api.dataSource.query(`UPDATE recording_access_audit SET username = 'x'`)).rejects.toThrow(/append-only/);
     // Declaring a cutoff shorter than six months does not help either: the trigger has its own floor.
     await expect(
       api.dataSource.transaction(async (manager) => {
@@ -100,7 +120,7 @@ describe('audit retention (real Postgres)', () => {
       }),
     ).rejects.toThrow(/append-only/);
     const kept = AGES_IN_DAYS.filter((age) => age < RETENTION_DAYS);
-    expect(await remainingAges()).toEqual({ sensitive: kept, login: kept });
+    expect(await remainingAges()).toEqual({ sensitive: kept, login: kept, recording: kept });
   });
 
   it('defaults to a year and refuses a retention under six months', () => {

@@ -6,6 +6,7 @@ import { APP_CONFIG, AppConfig } from '@hotline/config';
 export const AUDIT_TABLES: readonly { table: string; column: string }[] = [
   { table: 'sensitive_read_audit', column: 'read_at' },
   { table: 'login_audit', column: 'at' },
+  { table: 'recording_access_audit', column: 'read_at' },
 ];
 
 /** Rows per DELETE: keeps each transaction and its locks short on a large table. */

@@ -8,3 +8,4 @@ export * from './recording.store';
 export * from './recording.repository';
 export * from './recordings-read.service';
 export * from './recordings.module';
+export * from './recording-access-audit.repository';

@@ -53,7 +53,7 @@ export class RecordingsController {
   @ApiResponse({ status: 206, description: 'The requested byte range' })
   @ApiResponse({ status: 416, description: 'The range lies outside the file' })
   async audio(@Param('id') id: string, @Headers('range') range: string | undefined, @CurrentActor() actor: Actor, @Res() response: AudioResponse): Promise<void> {
-    const audio = await this.recordings.openAudio(id, range, `${actor.username} (${actor.userId ?? 'system'})`);
+    const audio = await this.recordings.openAudio(id, range, { userId: actor.userId, username: actor.username });
     response.setHeader('Accept-Ranges', 'bytes');
     response.setHeader('Content-Type', 'audio/wav');
     // Recordings are personal data: no shared cache may keep a copy.

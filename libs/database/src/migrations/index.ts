@@ -10,6 +10,9 @@ import { CreateAcd1795600000002 } from './1795600000002-create-acd';
 import { CreateLoginAudit1795800000000 } from './1795800000000-create-login-audit';
 import { PrunableAudit1795800000001 } from './1795800000001-prunable-audit';
 import { CreateSurveys1795700000001 } from './1795700000001-create-surveys';
+import { CreateRecordingAccessAudit1796108798490 } from './1796108798490-create-recording-access-audit';
+import { CreateCallTransfers1796108880249 } from './1796108880249-create-call-transfers';
+import { CallOrderLinksAndTimelineIds1796108887398 } from './1796108887398-call-order-links-and-timeline-ids';
 
 /** Listed explicitly, in order: a migration exists only once it is reviewed and added here. */
 export const migrations = [
@@ -25,4 +28,7 @@ export const migrations = [
   CreateLoginAudit1795800000000,
   PrunableAudit1795800000001,
   CreateSurveys1795700000001,
+  CreateRecordingAccessAudit1796108798490,
+  CreateCallTransfers1796108880249,
+  CallOrderLinksAndTimelineIds1796108887398,
 ];
