@@ -129,6 +129,8 @@ export class Launcher {
       cacheDir: c.HOTLINE_CACHE_DIR,
       name: 'dev',
       sipPort: c.SIP_PORT,
+      sipBindAddress: c.SIP_BIND_ADDRESS,
+      mediaAddress: c.SIP_MEDIA_ADDRESS,
       ariHttpPort: c.ARI_HTTP_PORT,
       amiPort: c.ASTERISK_AMI_PORT,
       rtpStart: c.RTP_START,

@@ -13,8 +13,14 @@ export interface StartAsteriskInstanceOptions {
   readonly cacheDir: string;
   /** Instance name: [a-z][a-z0-9-]*, max 32. Several instances with distinct names and ports share one chroot. */
   readonly name: string;
-  /** UDP port of the SIP transport on 127.0.0.1. */
+  /** UDP port of the SIP transport. */
   readonly sipPort: number;
+  /**
+   * Local address the SIP transport binds to and the address put in SDP for media (default 127.0.0.1,
+   * which is all a development machine needs). In production: the interface the carrier reaches.
+   */
+  readonly sipBindAddress?: string;
+  readonly mediaAddress?: string;
   /** TCP port of Asterisk's HTTP server (ARI) on 127.0.0.1. */
   readonly ariHttpPort: number;
   /** TCP port of AMI on 127.0.0.1. */
@@ -59,6 +65,10 @@ const carrierAddress = z.string().refine(isIpOrCidr, {
   message: 'must be an IP address or CIDR (no host names: resolving them needs DNS, which stalls calls here)',
 });
 
+const localAddress = z.string().refine((value) => net.isIP(value) !== 0, {
+  message: 'must be an IP address (a host name would make Asterisk resolve it, which stalls calls here)',
+});
+
 const schema = z
   .object({
     cacheDir: z.string().refine((p) => path.isAbsolute(p), 'must be an absolute path'),
@@ -71,6 +81,8 @@ const schema = z
     hotlineNumber: z.string().regex(/^[0-9]{3,15}$/, 'must be 3 to 15 digits'),
     ariApp: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be [A-Za-z0-9_.-], max 64'),
     carrierAddresses: z.array(carrierAddress).min(1, 'at least one carrier address is needed'),
+    sipBindAddress: localAddress.optional(),
+    mediaAddress: localAddress.optional(),
     bootTimeoutMs: z.number().int().positive().optional(),
     templatesDir: z.string().refine((p) => path.isAbsolute(p), 'must be an absolute path').optional(),
     recordingsDir: z.string().refine((p) => path.isAbsolute(p), 'must be an absolute path').optional(),

@@ -124,6 +124,9 @@ export async function startAsteriskInstance(options: StartAsteriskInstanceOption
         INSTANCE_NAME: options.name,
         INSTANCE_DIR: layout.inChroot,
         SIP_PORT: options.sipPort,
+        SIP_BIND_ADDRESS: options.sipBindAddress ?? '127.0.0.1',
+        SIP_MEDIA_ADDRESS: options.mediaAddress ?? '127.0.0.1',
+        ASTERISK_MODULE_DIR: await findModuleDir(chrootDir),
         ARI_HTTP_PORT: options.ariHttpPort,
         AMI_PORT: options.amiPort,
         RTP_START: options.rtpStart,
@@ -454,4 +457,27 @@ async function logTail(file: string): Promise<string> {
 
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+}
+
+/**
+ * Asterisk's modules sit under Debian's multiarch folder (/usr/lib/<triplet>/asterisk/modules), whose name
+ * depends on the CPU: found in the chroot rather than assumed to be x86_64.
+ */
+async function findModuleDir(chrootDir: string): Promise<string> {
+  const libDir = path.join(chrootDir, 'usr/lib');
+  for (const entry of await fs.readdir(libDir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const inChroot = path.posix.join('/usr/lib', entry.name, 'asterisk/modules');
+    if (await isDirectory(path.join(chrootDir, inChroot))) return inChroot;
+  }
+  throw new ProvisioningError(`no asterisk/modules folder under ${libDir}: is asterisk-modules installed in the chroot?`);
+}
+
+async function isDirectory(hostPath: string): Promise<boolean> {
+  try {
+    return (await fs.stat(hostPath)).isDirectory();
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return false;
+    throw error;
+  }
 }
