@@ -1,7 +1,9 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const secret = z.string().min(12, 'must be at least 12 characters');
+const ipAddress = z.string().refine((value) => isIP(value) !== 0, 'must be an IP address (host names would make Asterisk resolve DNS on calls)');
 const url = (protocols: string[]) =>
   z.string().refine((value) => {
     try {
@@ -45,6 +47,13 @@ export const appConfigSchema = z.object({
   ASTERISK_GENERATED_CONFIG_DIR: z.string().refine((value) => value.startsWith('/'), 'must be an absolute path').optional(),
   // How call-control dials a citizen back ({number} is replaced), e.g. PJSIP/{number}@carrier or, for a fixed
   // peer, PJSIP/carrier/sip:{number}@10.0.0.5:5060.
+  // Call ↔ work order (issue 5): when an agent answers, the call is attached to the caller's most recent open
+  // order received within this many days (0: never attach, always open a draft for a new order).
+  CALL_ATTACH_OPEN_ORDER_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  // The call timeline is written behind the call (call-control's CallTimelineWriter): events wait in a Redis
+  // list and are flushed to Postgres every CALL_TIMELINE_FLUSH_MS or as soon as CALL_TIMELINE_BATCH_SIZE wait.
+  CALL_TIMELINE_FLUSH_MS: z.coerce.number().int().min(5).max(10_000).default(50),
+  CALL_TIMELINE_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(200),
   OUTBOUND_ENDPOINT_TEMPLATE: z.string().regex(/\{number\}/, 'must contain {number}').default('PJSIP/{number}@carrier'),
   // Work orders: signs login tokens. Required in production; development and tests get a fixed one.
   JWT_SECRET: secret.optional(),
@@ -85,6 +94,12 @@ export const appConfigSchema = z.object({
   // Outbound survey calls are capped so they never starve inbound callers of trunks or CPU.
   SURVEY_VOICE_MAX_CONCURRENT: z.coerce.number().int().min(0).max(500).default(4),
   SURVEY_VOICE_CALLS_PER_SECOND: z.coerce.number().min(0.1).max(50).default(1),
+  // call-control's own caps on survey calls it places (the survey side caps what it issues; these protect the
+  // trunk and CPU on this node): calls up at once, calls started per second, and how many inbound callers may
+  // wait in the ACD before survey calls pause (0: any waiting caller pauses them). Excess commands wait in the stream.
+  SURVEY_MAX_CONCURRENT_CALLS: z.coerce.number().int().min(1).max(500).default(4),
+  SURVEY_CALLS_PER_SECOND: z.coerce.number().min(0.1).max(50).default(1),
+  SURVEY_MAX_INBOUND_WAITING: z.coerce.number().int().min(0).max(10_000).default(0),
   // A survey job that fails (SMSC down, database hiccup) is retried with exponential backoff from this delay.
   SURVEY_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   SURVEY_RETRY_LIMIT: z.coerce.number().int().min(0).max(100).default(12),
@@ -112,6 +127,10 @@ export const launcherConfigSchema = z.object({
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
   SIP_PORT: port.default(5060),
+  // Where Asterisk listens for the carrier's SIP and which address it offers for media; loopback suits a
+  // development machine, production sets the interface the carrier reaches.
+  SIP_BIND_ADDRESS: ipAddress.default('127.0.0.1'),
+  SIP_MEDIA_ADDRESS: ipAddress.default('127.0.0.1'),
   ARI_HTTP_PORT: port.default(8088),
   ASTERISK_AMI_PORT: port.default(5038),
   RTP_START: port.default(20000),
