@@ -3,8 +3,11 @@
  * an IVR in front of it), seats and agents in Postgres pushed to Asterisk, agent commands, SIPp citizens
  * that talk (audio both ways), and the timeline queries the assertions read.
  */
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { findFreePorts } from '@hotline/provisioning';
-import { runSipp, SippRunResult, SIPP_SCENARIOS } from '../support/sipp/sipp.runner';
+import { runSipp, SippRunResult, SIPP_PCAP_DIR, SIPP_SCENARIOS } from '../support/sipp/sipp.runner';
 import { CallControlHarness } from '../support/call-control-harness';
 
 export const DIRECT_FLOW = { start: 'queue', nodes: { queue: { type: 'queue' } } };
@@ -17,7 +20,7 @@ export const IVR_THEN_QUEUE_FLOW = {
   start: 'menu',
   nodes: {
     menu: { type: 'menu', prompt: { sound: 'menu-main' }, options: { '0': 'queue' }, timeoutMs: 30_000, noInput: 'queue', maxAttempts: 1, onFailure: 'queue' },
-    queue: { type: 'queue' },
+    queue: { type: 'queue', skill: 'general' },
   },
 };
 
@@ -28,12 +31,15 @@ export interface FaultAgent {
   contactUri: string;
 }
 
-/** Publishes a flow for 12345, queue settings, seats and agents, then has call-control reload them. */
-export async function provisionQueue(h: CallControlHarness, options: { flow?: object; agents: FaultAgent[]; queue?: Record<string, number> }): Promise<void> {
-  await h.db.query(`INSERT INTO ivr_flows (name) VALUES ('fault')`);
-  await h.db.query(`INSERT INTO ivr_flow_versions (flow_name, version, document, created_by) VALUES ('fault', 1, $1, 'test')`, [JSON.stringify(options.flow ?? DIRECT_FLOW)]);
-  await h.db.query(`UPDATE ivr_flows SET published_version = 1 WHERE name = 'fault'`);
-  await h.db.query(`UPDATE hotline_lines SET flow_name = 'fault' WHERE number = '12345'`);
+/** Publishes a flow per line (12345 straight to the queue unless told), queue settings, seats and agents, then has call-control reload them. */
+export async function provisionQueue(h: CallControlHarness, options: { lines?: Record<string, object>; agents: FaultAgent[]; queue?: Record<string, number> }): Promise<void> {
+  for (const [line, flow] of Object.entries(options.lines ?? { '12345': DIRECT_FLOW })) {
+    const name = `fault-${line}`;
+    await h.db.query(`INSERT INTO ivr_flows (name) VALUES ($1)`, [name]);
+    await h.db.query(`INSERT INTO ivr_flow_versions (flow_name, version, document, created_by) VALUES ($1, 1, $2, 'test')`, [name, JSON.stringify(flow)]);
+    await h.db.query(`UPDATE ivr_flows SET published_version = 1 WHERE name = $1`, [name]);
+    await h.db.query(`UPDATE hotline_lines SET flow_name = $1 WHERE number = $2`, [name, line]);
+  }
   const queue = { wrap_up_seconds: 0, announce_every_seconds: 600, max_wait_seconds: 3600, ring_timeout_seconds: 5, ...options.queue };
   const set = Object.entries(queue).map(([column, value]) => `${column} = ${Number(value)}`).join(', ');
   await h.db.query(`UPDATE acd_skills SET ${set}`);
@@ -60,15 +66,16 @@ export async function loginReady(h: CallControlHarness, agent: Pick<FaultAgent, 
 }
 
 /**
- * A crowd of citizens (SIPp UAC, audio both ways) calling 12345 with numbers `<prefix>1`, `<prefix>2`, ...
- * Each stays on up to `listenMs` or until the hotline hangs up.
+ * A crowd of citizens (SIPp UAC) calling a line (12345 unless told) with numbers `<prefix>1`, `<prefix>2`, ...
+ * Each speaks (the crowd scenario plus SIPp's speech pcap, so audio flows both ways when an agent answers)
+ * and stays on up to `listenMs` or until the hotline hangs up.
  */
-export async function callCrowd(h: CallControlHarness, options: { prefix: string; calls: number; rate: number; listenMs: number; timeoutMs?: number }): Promise<SippRunResult> {
+export async function callCrowd(h: CallControlHarness, options: { prefix: string; calls: number; rate: number; listenMs: number; timeoutMs?: number; line?: string }): Promise<SippRunResult> {
   const [sipPort, mediaPort] = (await findFreePorts(2)) as [number, number];
   return runSipp({
-    scenarioFile: SIPP_SCENARIOS.citizenCrowd,
+    scenarioFile: await talkingCrowdScenario(),
     variables: { LISTEN_MS: options.listenMs, CALLER_PREFIX: options.prefix },
-    service: '12345',
+    service: options.line ?? '12345',
     remoteHost: '127.0.0.1',
     remotePort: h.asterisk.sipPort,
     localPort: sipPort,
@@ -96,4 +103,20 @@ export async function eventCount(h: CallControlHarness, type: string, prefix: st
 
 export async function activeChannels(h: CallControlHarness): Promise<number> {
   return Number(/(\d+) active channel/.exec(await h.asterisk.rx('core show channels count'))?.[1] ?? NaN);
+}
+
+let talkingCrowd: Promise<string> | null = null;
+
+/** The shared crowd scenario with the caller's speech started right after the ACK. */
+function talkingCrowdScenario(): Promise<string> {
+  talkingCrowd ??= (async () => {
+    const text = await fs.readFile(SIPP_SCENARIOS.citizenCrowd, 'utf8');
+    const wait = '<recv request="BYE" timeout="{{LISTEN_MS}}"';
+    if (!text.includes(wait)) throw new Error(`${SIPP_SCENARIOS.citizenCrowd} changed: no BYE wait to put the speech before`);
+    const speech = `<nop><action><exec play_pcap_audio="${SIPP_PCAP_DIR}/g711a.pcap"/></action></nop>\n  `;
+    const file = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'fault-crowd-')), 'citizen-crowd-talk.xml');
+    await fs.writeFile(file, text.replace(wait, `${speech}${wait}`).replace('name="citizen-crowd"', 'name="citizen-crowd-talk"'));
+    return file;
+  })();
+  return talkingCrowd;
 }

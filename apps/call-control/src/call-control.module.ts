@@ -21,6 +21,7 @@ import { CallLogRepository } from './calls/call-log.repository';
 import { CallSessionRegistry } from './calls/call-session.registry';
 import { CallSessionService } from './calls/call-session.service';
 import { HotlineStasisHandler } from './calls/hotline-stasis.handler';
+import { AsteriskRestartMonitor } from './health/asterisk-restart.monitor';
 import { CallControlCommandDispatcher } from './commands/call-control-command.dispatcher';
 import { ConditionEvaluator } from './ivr/condition.evaluator';
 import { IvrFlowCatalog } from './ivr/ivr-flow.catalog';
@@ -79,6 +80,8 @@ export class CallControlModule {
         QueueStatsService,
         AcdService,
         AcdReconciler,
+        // Health (issue 9)
+        AsteriskRestartMonitor,
       ],
     };
   }

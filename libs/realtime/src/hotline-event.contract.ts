@@ -3,6 +3,8 @@
  * both sides agree; every envelope carries id, version and time so consumers can drop duplicates.
  */
 import { CALL_CONTROL_EVENT_TYPES, type CallControlEventPayloads } from './call-control-event.contract';
+import { SYSTEM_ALARM_EVENT_TYPES, type SystemAlarmEventPayloads } from './system-alarm.contract';
+import { TRANSFER_EVENT_TYPES, type TransferEventPayloads } from './transfer-event.contract';
 
 export const HOTLINE_EVENT_VERSION = 1 as const;
 
@@ -37,7 +39,7 @@ export interface CallEndedPayload {
   durationMs: number;
 }
 
-export interface HotlineEventPayloads extends CallControlEventPayloads {
+export interface HotlineEventPayloads extends CallControlEventPayloads, SystemAlarmEventPayloads, TransferEventPayloads {
   'call.started': CallStartedPayload;
   'call.answered': CallAnsweredPayload;
   'call.dtmf': CallDtmfPayload;
@@ -46,7 +48,7 @@ export interface HotlineEventPayloads extends CallControlEventPayloads {
 
 export type HotlineEventType = keyof HotlineEventPayloads;
 
-export const HOTLINE_EVENT_TYPES: readonly HotlineEventType[] = ['call.started', 'call.answered', 'call.dtmf', 'call.ended', ...CALL_CONTROL_EVENT_TYPES];
+export const HOTLINE_EVENT_TYPES: readonly HotlineEventType[] = ['call.started', 'call.answered', 'call.dtmf', 'call.ended', ...CALL_CONTROL_EVENT_TYPES, ...SYSTEM_ALARM_EVENT_TYPES, ...TRANSFER_EVENT_TYPES];
 
 export interface HotlineEvent<T extends HotlineEventType = HotlineEventType> {
   id: string;

@@ -1,5 +1,7 @@
 export * from './hotline-event.contract';
 export * from './call-control-event.contract';
+export * from './transfer-event.contract';
+export * from './system-alarm.contract';
 export * from './hotline-command.contract';
 export * from './hotline-command.parser';
 export * from './hotline-event.parser';

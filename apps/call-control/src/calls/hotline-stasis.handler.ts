@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { APP_CONFIG, AppConfig } from '@hotline/config';
 import { ARI_GATEWAY, AriGateway } from '@hotline/telephony';
 import { AcdReconciler } from '../acd/acd.reconciler';
+import { AsteriskRestartMonitor } from '../health/asterisk-restart.monitor';
 import { RecordingFinaliser } from '../recordings/recording-finaliser.service';
 import { CallSessionService } from './call-session.service';
 
@@ -16,6 +17,7 @@ export class HotlineStasisHandler implements OnApplicationBootstrap {
     private readonly calls: CallSessionService,
     private readonly acd: AcdReconciler,
     private readonly finaliser: RecordingFinaliser,
+    private readonly asteriskRuns: AsteriskRestartMonitor,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -33,6 +35,8 @@ export class HotlineStasisHandler implements OnApplicationBootstrap {
   private async reconcile(): Promise<void> {
     try {
       const channels = await this.ari.listChannels();
+      // First: calls lost in an Asterisk restart are closed as such (and alarmed) before anything re-adopts.
+      await this.asteriskRuns.connected(channels);
       await this.acd.reconcile(channels);
       await this.calls.reconcile(channels, this.config.ARI_APP);
       const swept = await this.finaliser.sweep();
