@@ -12,6 +12,8 @@ import { HealthModule } from './health/health.module';
 import { RecordingsHttpModule } from './recordings/recordings-http.module';
 import { IvrHttpModule } from './ivr/ivr-http.module';
 import { AcdHttpModule } from './acd/acd-http.module';
+import { TransfersHttpModule } from './transfers/transfers-http.module';
+import { SupervisionHttpModule } from './supervision/supervision-http.module';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { HttpConnectionDrain } from './http/http-connection-drain';
 import { MissingWebAppNotice, WebAppLocation, webAppStaticModule } from './web/web-app.static';
@@ -35,6 +37,8 @@ export class ApiModule {
         RecordingsHttpModule,
         IvrHttpModule,
         AcdHttpModule,
+        TransfersHttpModule,
+        SupervisionHttpModule,
         RealtimeModule,
         ...(web.built ? [webAppStaticModule(web)] : []),
       ],

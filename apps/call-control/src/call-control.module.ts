@@ -18,6 +18,7 @@ import { QueueAnnouncer } from './acd/queue-announcer';
 import { QueueStatsService } from './acd/queue-stats.service';
 import { CallEventPublisher } from './calls/call-event.publisher';
 import { CallLogRepository } from './calls/call-log.repository';
+import { CallTimelineWriter } from './calls/call-timeline.writer';
 import { CallSessionRegistry } from './calls/call-session.registry';
 import { CallSessionService } from './calls/call-session.service';
 import { HotlineStasisHandler } from './calls/hotline-stasis.handler';
@@ -36,6 +37,16 @@ import { SlaWorkingDayAdapter, WORKING_DAYS } from './ivr/working-day.port';
 import { RecordingControlService } from './recordings/recording-control.service';
 import { RecordingFinaliser } from './recordings/recording-finaliser.service';
 import { TransferService } from './transfers/transfer.service';
+import { AgentTransferService } from './transfers/agent-transfer.service';
+import { CallTransferRepository } from './transfers/call-transfer.repository';
+import { TransferCommandHandler } from './transfers/transfer-command.handler';
+import { SupervisionAuditRepository } from './supervision/supervision-audit.repository';
+import { SupervisionCommandRegistrar } from './supervision/supervision-command.registrar';
+import { SupervisionService } from './supervision/supervision.service';
+import { SurveyCallAdmission } from './surveys/survey-call.admission';
+import { SurveyCallCommandConsumer } from './surveys/survey-call-command.consumer';
+import { SurveyCallEventsHandler } from './surveys/survey-call-events.handler';
+import { SurveyCallService } from './surveys/survey-call.service';
 import { CallOrderDraftRepository } from './work-orders/call-order-draft.repository';
 
 @Module({})
@@ -49,6 +60,7 @@ export class CallControlModule {
         RedisEventPublisher,
         RedisCommandListener,
         CallEventPublisher,
+        CallTimelineWriter,
         CallLogRepository,
         CallSessionRegistry,
         CallSessionService,
@@ -70,6 +82,9 @@ export class CallControlModule {
         VoiceMessageService,
         CallOrderDraftRepository,
         TransferService,
+        AgentTransferService,
+        CallTransferRepository,
+        TransferCommandHandler,
         // ACD
         AcdStateStore,
         AcdConfigRepository,
@@ -80,6 +95,15 @@ export class CallControlModule {
         QueueStatsService,
         AcdService,
         AcdReconciler,
+        // Supervision (issue 7)
+        SupervisionAuditRepository,
+        SupervisionService,
+        SupervisionCommandRegistrar,
+        // Voice surveys (issue 8)
+        SurveyCallAdmission,
+        SurveyCallService,
+        SurveyCallEventsHandler,
+        SurveyCallCommandConsumer,
         // Health (issue 9)
         AsteriskRestartMonitor,
       ],

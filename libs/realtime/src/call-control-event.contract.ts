@@ -140,6 +140,35 @@ export interface QueueStatsPayload {
   abandoned: number;
   /** answeredWithinThreshold / (answered + abandoned), today; null before any call. */
   serviceLevel: number | null;
+  /** How long the caller waiting longest has waited, at `occurredAt` (0 with nobody waiting). */
+  longestWaitSeconds?: number;
+  /** Estimated wait of a caller joining now; null when no agent of the skill is working. */
+  estimatedWaitSeconds?: number | null;
+}
+
+/** Supervision modes; "take_over" means the supervisor replaced the agent in the call. */
+export type SupervisionMode = 'listen' | 'whisper' | 'barge' | 'take_over';
+
+/** Who is monitoring which call, in which mode (issue 7): so other supervisors see it live. */
+export interface SupervisionPayload extends CallRef {
+  /** One supervisor's presence on one call (their seat leg), across mode switches. */
+  supervisionId: string;
+  supervisorUserId: string;
+  supervisor: string;
+  seat: string;
+  agentId: string | null;
+  mode: SupervisionMode;
+  /** dialling: the supervisor's seat rings; active: they hear the call; ended: they left (reason says why). */
+  state: 'dialling' | 'active' | 'ended';
+  previousMode: SupervisionMode | null;
+  reason: string | null;
+}
+
+/** 强拆: a supervisor ended a call. */
+export interface SupervisionReleasedPayload extends CallRef {
+  supervisorUserId: string;
+  supervisor: string;
+  agentId: string | null;
 }
 
 export interface CallControlEventPayloads {
@@ -162,6 +191,8 @@ export interface CallControlEventPayloads {
   'recording.finalised': RecordingFinalisedPayload;
   'agent.state-changed': AgentStateChangedPayload;
   'queue.stats': QueueStatsPayload;
+  'supervision.changed': SupervisionPayload;
+  'supervision.released': SupervisionReleasedPayload;
 }
 
 export const CALL_CONTROL_EVENT_TYPES: ReadonlyArray<keyof CallControlEventPayloads> = [
@@ -184,4 +215,6 @@ export const CALL_CONTROL_EVENT_TYPES: ReadonlyArray<keyof CallControlEventPaylo
   'recording.finalised',
   'agent.state-changed',
   'queue.stats',
+  'supervision.changed',
+  'supervision.released',
 ];

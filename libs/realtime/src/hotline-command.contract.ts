@@ -33,6 +33,33 @@ export const hotlineCommandPayloadSchemas = {
     })
     .strict(),
   'queue.stats': z.object({ skill: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/), requestedBy: actor }).strict(),
+  /**
+   * Supervision (issue 7): a supervisor listens, whispers to the agent, barges in or takes over a call from
+   * their own seat phone (dialled once; switching modes swaps snoop/bridge membership). The api checks role,
+   * scope and seat before sending; call-control checks the call is in talk.
+   */
+  'supervision.monitor': z
+    .object({ callId: uuid, mode: z.enum(['listen', 'whisper', 'barge', 'take_over']), supervisorUserId: uuid, seat: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/), requestedBy: actor })
+    .strict(),
+  /** The supervisor leaves the call (their leg is hung up; after a take-over that ends the call). */
+  'supervision.stop': z.object({ callId: uuid, supervisorUserId: uuid, requestedBy: actor }).strict(),
+  /** 强拆: the supervisor ends the call (citizen and agent are hung up). */
+  'supervision.release': z.object({ callId: uuid, supervisorUserId: uuid, requestedBy: actor }).strict(),
+  /** A supervisor forces an agent's state (ready, not ready with a reason, or logged out). */
+  'supervision.agent-state': z
+    .object({ agentId, state: z.enum(['ready', 'not_ready', 'logged_out']), reason: z.string().trim().min(1).max(100).optional(), supervisorUserId: uuid, requestedBy: actor })
+    .strict(),
+  /**
+   * An agent's transfer of a connected call (issue 7). Only an allow-list entry id crosses: call-control
+   * reads the number from Postgres, so nothing typed in a browser reaches a dial string. `agentId` set: the
+   * call must be that agent's (an agent acting on their own call); absent: a supervisor.
+   */
+  'transfer.start': z
+    .object({ callId: uuid, destinationId: uuid, mode: z.enum(['warm', 'blind']), hold: z.boolean().default(true), agentId: agentId.optional(), requestedBy: actor })
+    .strict(),
+  'transfer.complete': z.object({ callId: uuid, transferId: uuid, agentId: agentId.optional(), requestedBy: actor }).strict(),
+  'transfer.conference': z.object({ callId: uuid, transferId: uuid, agentId: agentId.optional(), requestedBy: actor }).strict(),
+  'transfer.cancel': z.object({ callId: uuid, transferId: uuid, agentId: agentId.optional(), requestedBy: actor }).strict(),
 } as const;
 
 export type HotlineCommandType = keyof typeof hotlineCommandPayloadSchemas;

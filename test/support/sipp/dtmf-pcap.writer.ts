@@ -67,7 +67,7 @@ function rtp(sequence: number, timestamp: number, ssrc: number, marker: boolean,
 }
 
 /** Ethernet + IPv4 + UDP around an RTP packet, with a capture time `atMs` after the start. */
-function frame(atMs: number, payload: Buffer): Buffer {
+export function frame(atMs: number, payload: Buffer): Buffer {
   const udpLength = 8 + payload.length;
   const ipLength = 20 + udpLength;
   const record = Buffer.alloc(16 + 14 + ipLength);

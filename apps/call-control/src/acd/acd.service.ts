@@ -63,6 +63,7 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
   private matching = false;
   private matchAgain = false;
   private tickTimer: NodeJS.Timeout | null = null;
+  private agentLeftHandler: ((session: CallSession) => Promise<boolean>) | null = null;
 
   constructor(
     @Inject(ARI_GATEWAY) private readonly ari: AriGateway,
@@ -91,6 +92,30 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
     if (this.tickTimer) clearInterval(this.tickTimer);
     for (const timers of this.waiting.values()) this.clearTimers(timers);
     this.waiting.clear();
+  }
+
+  /**
+   * Asked when an agent hangs up a connected call: true if something else (a transfer in progress) keeps the
+   * caller, who is then not hung up; the agent's talk ends as usual (wrap-up).
+   */
+  onAgentLeft(handler: (session: CallSession) => Promise<boolean>): void {
+    this.agentLeftHandler = handler;
+  }
+
+  /**
+   * The agent hands the caller on (a completed transfer): the agent's leg is hung up and the agent goes to
+   * wrap-up, the caller stays. The caller's channel must be out of the ACD bridge already (it is destroyed).
+   */
+  handOver(session: CallSession): Promise<void> {
+    const entryId = session.entryId;
+    if (!entryId) return Promise.resolve();
+    return this.serially(entryId, 'hand over', async () => {
+      const entry = await this.state.entry(entryId);
+      if (!entry || entry.state !== 'connected') return;
+      // The caller's end is no longer the ACD's: callerLeft must not end the agent's talk a second time.
+      session.entryId = null;
+      await this.talkEnded(entry, 'caller');
+    });
   }
 
   isAcdLeg(channelId: string): boolean {
@@ -327,6 +352,12 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
       if (leg.kind === 'agent' && entry.state === 'offered' && entry.agentId === leg.agentId) {
         await this.releaseOffer(entry, leg.agentId, 'rona', cause);
       } else if (leg.kind === 'agent' && entry.state === 'connected' && entry.agentId === leg.agentId) {
+        const session = entry.kind === 'live' ? this.sessions.byCallId(entry.callId) : undefined;
+        if (session && this.agentLeftHandler && (await this.agentLeftHandler(session))) {
+          session.entryId = null;
+          await this.talkEnded(entry, 'caller');
+          return;
+        }
         await this.talkEnded(entry, 'agent');
       } else if (leg.kind === 'citizen' && entry.state === 'connected' && !entry.talkCallId) {
         const agentLeg = (await this.state.agent(entry.agentId))?.agentChannelId ?? '';
@@ -376,12 +407,38 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
     this.matchSoon();
   }
 
+  /** Who is talking on a call (supervision, issue 7): its bridge, the agent and their leg; null when not in talk. */
+  async talkOf(session: CallSession): Promise<{ entryId: string; bridgeId: string; agentId: string; agentChannelId: string; skill: string } | null> {
+    if (!session.entryId || session.phase !== 'talk') return null;
+    const entry = await this.state.entry(session.entryId);
+    if (!entry || entry.state !== 'connected') return null;
+    const agent = await this.state.agent(entry.agentId);
+    const agentChannelId = agent?.entryId === entry.id ? agent.agentChannelId : entry.agentChannelId;
+    if (!agentChannelId) return null;
+    return { entryId: entry.id, bridgeId: bridgeOf(entry.id), agentId: entry.agentId, agentChannelId, skill: entry.skill };
+  }
+
+  /**
+   * A supervisor took the call over (issue 7): the agent's leg is hung up and the agent goes to wrap-up, but
+   * the caller stays in the bridge with the supervisor, who owns the rest of the call. False if not in talk.
+   */
+  async agentReplaced(entryId: string): Promise<boolean> {
+    let replaced = false;
+    await this.serially(entryId, 'take-over', async () => {
+      const entry = await this.state.entry(entryId);
+      if (!entry || entry.state !== 'connected') return;
+      await this.talkEnded(entry, 'supervisor');
+      replaced = true;
+    });
+    return replaced;
+  }
+
   /** Ends a connected call: hangs up the other side, closes the bridge, puts the agent in wrap-up. */
-  private async talkEnded(entry: QueueEntry, by: 'caller' | 'agent'): Promise<void> {
+  private async talkEnded(entry: QueueEntry, by: 'caller' | 'agent' | 'supervisor'): Promise<void> {
     const now = this.clock.now();
     const agent = await this.state.agent(entry.agentId);
     const agentLeg = agent?.entryId === entry.id ? agent.agentChannelId : entry.agentChannelId;
-    if (by === 'caller' && agentLeg) {
+    if ((by === 'caller' || by === 'supervisor') && agentLeg) {
       this.legs.delete(agentLeg);
       await this.hangup(agentLeg);
     }
@@ -390,12 +447,13 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
       if (session) session.hangupCause = NORMAL_CLEARING;
       await this.hangup(entry.channelId);
     }
-    await this.ari.destroyBridge(bridgeOf(entry.id)).catch((error: Error) => this.logger.debug(`Bridge of ${entry.id}: ${error.message}`));
+    // After a take-over the bridge carries the caller and the supervisor on: supervision closes it.
+    if (by !== 'supervisor') await this.ari.destroyBridge(bridgeOf(entry.id)).catch((error: Error) => this.logger.debug(`Bridge of ${entry.id}: ${error.message}`));
     const settings = await this.settings(entry.skill);
     const wrapUpMs = (settings?.wrapUpSeconds ?? 0) * 1_000;
     const transition = await this.state.endTalk(entry.agentId, entry.id, now.getTime() + wrapUpMs, now.getTime());
     if (transition.next !== transition.previous) {
-      await this.presence.changed(entry.agentId, transition.previous, transition.next as AgentStateName, by === 'agent' ? 'agent-hung-up' : null, agent?.seat ?? null, entry.talkCallId || entry.callId || null);
+      await this.presence.changed(entry.agentId, transition.previous, transition.next as AgentStateName, by === 'agent' ? 'agent-hung-up' : by === 'supervisor' ? 'taken-over' : null, agent?.seat ?? null, entry.talkCallId || entry.callId || null);
     }
     if (entry.connectedAt > 0) await this.state.recordHandleTime(entry.skill, (now.getTime() - entry.connectedAt + wrapUpMs) / 1_000);
     if (transition.next === 'wrap_up') setTimeout(() => void this.tick(), wrapUpMs + 50).unref();

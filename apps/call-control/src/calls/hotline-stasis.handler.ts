@@ -4,6 +4,8 @@ import { ARI_GATEWAY, AriGateway } from '@hotline/telephony';
 import { AcdReconciler } from '../acd/acd.reconciler';
 import { AsteriskRestartMonitor } from '../health/asterisk-restart.monitor';
 import { RecordingFinaliser } from '../recordings/recording-finaliser.service';
+import { SurveyCallService } from '../surveys/survey-call.service';
+import { SupervisionService } from '../supervision/supervision.service';
 import { CallSessionService } from './call-session.service';
 
 /** Routes ARI events to the call service; no rules live here. */
@@ -17,11 +19,19 @@ export class HotlineStasisHandler implements OnApplicationBootstrap {
     private readonly calls: CallSessionService,
     private readonly acd: AcdReconciler,
     private readonly finaliser: RecordingFinaliser,
+    private readonly surveyCalls: SurveyCallService,
     private readonly asteriskRuns: AsteriskRestartMonitor,
+    private readonly supervision: SupervisionService,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.ari.on('StasisStart', (event) => void this.calls.callArrived(event.channel, event.args));
+    this.ari.on('StasisStart', (event) => {
+      // A citizen answered a survey call (appArgs `survey,<commandId>`): the survey call owns that channel.
+      if (event.args[0] === 'survey') return void this.surveyCalls.answered(event.channel).catch((error: Error) => this.logger.error(`Survey channel ${event.channel.id}: ${error.message}`));
+      // A supervisor's seat leg or a snoop on an agent's leg (appArgs `supervisor,…` / `supervisor-snoop,…`).
+      if (this.supervision.owns(event.args)) return void this.supervision.channelEntered(event.channel, event.args);
+      void this.calls.callArrived(event.channel, event.args);
+    });
     this.ari.on('ChannelDtmfReceived', (event) => void this.calls.digitPressed(event.channel.id, event.digit));
     this.ari.on('PlaybackFinished', (event) => this.calls.playbackFinished(event.playback.id));
     this.ari.on('RecordingFinished', (event) => this.calls.recordingFinished(event.recording.name, true, event.recording.duration ?? null));
@@ -29,6 +39,9 @@ export class HotlineStasisHandler implements OnApplicationBootstrap {
     this.ari.on('ChannelHangupRequest', (event) => this.calls.hangupRequested(event.channel.id, event.cause));
     this.ari.on('StasisEnd', (event) => this.calls.channelLeftApp(event.channel.id));
     this.ari.on('ChannelDestroyed', (event) => void this.calls.channelDestroyed(event.channel.id, { cause: event.cause, causeText: event.cause_txt }));
+    // Supervision follows its own legs and the parties of supervised calls (either event may come first).
+    this.ari.on('StasisEnd', (event) => this.supervision.channelGone(event.channel.id));
+    this.ari.on('ChannelDestroyed', (event) => this.supervision.channelGone(event.channel.id));
     this.ari.onConnected(() => void this.reconcile());
   }
 

@@ -11,6 +11,7 @@ import { CreateLoginAudit1795800000000 } from './1795800000000-create-login-audi
 import { PrunableAudit1795800000001 } from './1795800000001-prunable-audit';
 import { CreateSurveys1795700000001 } from './1795700000001-create-surveys';
 import { CreateRecordingAccessAudit1796108798490 } from './1796108798490-create-recording-access-audit';
+import { CreateSupervision1796108913016 } from './1796108913016-create-supervision';
 import { CreateCallTransfers1796108880249 } from './1796108880249-create-call-transfers';
 import { CallOrderLinksAndTimelineIds1796108887398 } from './1796108887398-call-order-links-and-timeline-ids';
 
@@ -31,4 +32,5 @@ export const migrations = [
   CreateRecordingAccessAudit1796108798490,
   CreateCallTransfers1796108880249,
   CallOrderLinksAndTimelineIds1796108887398,
+  CreateSupervision1796108913016,
 ];

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { Backoff } from '../backoff';
 import { TelephonyError, TelephonyErrorCode, describeAriFailure } from '../telephony.errors';
 import { AriBridge, AriChannel, AriEventType } from './ari-event.types';
-import { AriEventHandler, AriGateway, OriginateRequest, RecordRequest } from './ari.gateway';
+import { AriEventHandler, AriGateway, OriginateRequest, RecordRequest, SnoopRequest } from './ari.gateway';
 
 export interface AriConnectionOptions {
   url: string;
@@ -275,8 +275,21 @@ export class AriClientAdapter implements AriGateway {
     await this.request('POST', `/bridges/${encodeURIComponent(bridgeId)}/addChannel`, { channel: channelIds.join(',') });
   }
 
+  async removeFromBridge(bridgeId: string, channelIds: string[]): Promise<void> {
+    await this.request('POST', `/bridges/${encodeURIComponent(bridgeId)}/removeChannel`, { channel: channelIds.join(',') });
+  }
+
   async destroyBridge(bridgeId: string): Promise<void> {
     await this.request('DELETE', `/bridges/${encodeURIComponent(bridgeId)}`);
+  }
+
+  snoop(request: SnoopRequest): Promise<AriChannel> {
+    return this.request<AriChannel>('POST', `/channels/${encodeURIComponent(request.channelId)}/snoop/${encodeURIComponent(request.snoopId)}`, {
+      spy: request.spy,
+      whisper: request.whisper,
+      app: this.options.app,
+      appArgs: request.appArgs,
+    });
   }
 
   listBridges(): Promise<AriBridge[]> {

@@ -24,6 +24,19 @@ export interface RecordRequest {
   terminateOn: 'none' | 'any' | '*' | '#';
 }
 
+export interface SnoopRequest {
+  /** The channel spied on (e.g. an agent's leg). */
+  channelId: string;
+  /** Our id for the snoop channel. */
+  snoopId: string;
+  /** Audio the snoop channel hears: "in" from the device, "out" to it, "both". */
+  spy: 'none' | 'in' | 'out' | 'both';
+  /** Where audio sent into the snoop channel goes: "out" = to the spied channel's device only. */
+  whisper: 'none' | 'in' | 'out' | 'both';
+  /** Stasis arguments of the snoop channel's StasisStart. */
+  appArgs: string;
+}
+
 export type AriEventHandler<T extends AriEventType> = (event: AriEventMap[T]) => void;
 
 /**
@@ -53,7 +66,11 @@ export interface AriGateway {
   originate(request: OriginateRequest): Promise<AriChannel>;
   createBridge(bridgeId: string): Promise<void>;
   addToBridge(bridgeId: string, channelIds: string[]): Promise<void>;
+  /** Takes channels out of a bridge; they stay in the app (e.g. a caller put on hold during a transfer). */
+  removeFromBridge(bridgeId: string, channelIds: string[]): Promise<void>;
   destroyBridge(bridgeId: string): Promise<void>;
+  /** A snoop channel on another channel (supervisor listen/whisper); it enters the app (StasisStart). */
+  snoop(request: SnoopRequest): Promise<AriChannel>;
   listBridges(): Promise<AriBridge[]>;
 }
 

@@ -1,0 +1,376 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@hotline/config';
+import { CLOCK, Clock, KeyedSerialQueue } from '@hotline/common';
+import type { AgentStateName, HotlineCommandPayloads, SupervisionMode, SupervisionPayload } from '@hotline/realtime';
+import { ARI_GATEWAY, AriChannel, AriGateway, NORMAL_CLEARING, TelephonyError } from '@hotline/telephony';
+import { AcdService } from '../acd/acd.service';
+import { AgentPresenceService } from '../acd/agent-presence.service';
+import { CallEventPublisher } from '../calls/call-event.publisher';
+import { CallLogRepository } from '../calls/call-log.repository';
+import { CallSession, CallSessionRegistry } from '../calls/call-session.registry';
+import { SupervisionAuditRepository } from './supervision-audit.repository';
+import { SupervisionErrorCode, SupervisionRefusedError } from './supervision.errors';
+
+/** Stasis arguments of the channels this service places: the supervisor's seat leg and its snoop channels. */
+export const SUPERVISOR_LEG_ARG = 'supervisor';
+export const SUPERVISOR_SNOOP_ARG = 'supervisor-snoop';
+const SUPERVISOR_RING_SECONDS = 30;
+
+/** One supervisor on one call: their seat leg, dialled once, moved between a snoop and the call's bridge. */
+interface SupervisorLeg {
+  supervisionId: string;
+  legId: string;
+  session: CallSession;
+  entryId: string;
+  callBridgeId: string;
+  agentId: string;
+  agentChannelId: string;
+  supervisorUserId: string;
+  supervisor: string;
+  seat: string;
+  /** The mode asked for; applied once the seat answers. */
+  mode: SupervisionMode;
+  answered: boolean;
+  /** The supervisor's own bridge (them + a snoop on the agent's leg), for listen and whisper. */
+  privateBridgeId: string;
+  privateBridgeCreated: boolean;
+  inPrivateBridge: boolean;
+  inCallBridge: boolean;
+  snoopId: string | null;
+  /** After a take-over the supervisor is the caller's party: their hangup ends the call. */
+  tookOver: boolean;
+  auditId: string;
+  ended: boolean;
+}
+
+export interface SupervisionResult extends Record<string, unknown> {
+  supervisionId: string;
+  callId: string;
+  mode: SupervisionMode;
+  state: 'dialling' | 'active';
+}
+
+/**
+ * Supervisor actions over ARI (issue 7). The supervisor's seat is rung once per call; listen and whisper put
+ * it in a private bridge with a snoop channel on the agent's leg (spy both ways; whisper "out" = into what
+ * the agent hears only), barge and take-over move it into the call's bridge. Switching modes swaps the snoop
+ * or the bridge membership, never redials. Each mode segment is a supervision_sessions row and a
+ * supervision.changed event; the supervisor hanging up, or the call ending, cleans everything up.
+ */
+@Injectable()
+export class SupervisionService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(SupervisionService.name);
+  private readonly serial = new KeyedSerialQueue();
+  private readonly legs = new Map<string, SupervisorLeg>();
+  private readonly snoops = new Map<string, SupervisorLeg>();
+
+  constructor(
+    @Inject(ARI_GATEWAY) private readonly ari: AriGateway,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly sessions: CallSessionRegistry,
+    private readonly calls: CallLogRepository,
+    private readonly acd: AcdService,
+    private readonly presence: AgentPresenceService,
+    private readonly audit: SupervisionAuditRepository,
+    private readonly events: CallEventPublisher,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.ari.onConnected(() => void this.dropOrphans());
+  }
+
+  /** Whether a StasisStart belongs here (by its arguments). */
+  owns(args: string[]): boolean {
+    return args[0] === SUPERVISOR_LEG_ARG || args[0] === SUPERVISOR_SNOOP_ARG;
+  }
+
+  /** Starts supervising a call in a mode, or switches the supervisor's mode on it (no new call to their seat). */
+  async monitor(request: HotlineCommandPayloads['supervision.monitor']): Promise<SupervisionResult | null> {
+    return this.serial.run(request.callId, async () => {
+      const session = await this.liveSession(request.callId);
+      if (!session) return null;
+      const existing = this.legOf(request.callId, request.supervisorUserId);
+      if (existing) return this.switchMode(existing, request.mode);
+      const busy = [...this.legs.values()].find((leg) => leg.supervisorUserId === request.supervisorUserId && !leg.ended);
+      if (busy) throw new SupervisionRefusedError(SupervisionErrorCode.SupervisorBusy, `You are already on call ${busy.session.callId}; leave it first`, { callId: busy.session.callId });
+      const talk = await this.acd.talkOf(session);
+      if (!talk) throw new SupervisionRefusedError(SupervisionErrorCode.CallNotInTalk, `Call ${request.callId} is not talking to an agent (it is ${session.phase})`, { callId: request.callId, phase: session.phase });
+      const supervisionId = randomUUID();
+      const now = this.clock.now();
+      const leg: SupervisorLeg = {
+        supervisionId,
+        legId: `sup-${supervisionId}`,
+        session,
+        entryId: talk.entryId,
+        callBridgeId: talk.bridgeId,
+        agentId: talk.agentId,
+        agentChannelId: talk.agentChannelId,
+        supervisorUserId: request.supervisorUserId,
+        supervisor: request.requestedBy,
+        seat: request.seat,
+        mode: request.mode,
+        answered: false,
+        privateBridgeId: `sup-bridge-${supervisionId}`,
+        privateBridgeCreated: false,
+        inPrivateBridge: false,
+        inCallBridge: false,
+        snoopId: null,
+        tookOver: false,
+        auditId: '',
+        ended: false,
+      };
+      leg.auditId = await this.audit.start(this.auditRow(leg, request.mode, now));
+      this.legs.set(leg.legId, leg);
+      await this.publish(leg, 'dialling', null, null, now);
+      try {
+        await this.ari.originate({ endpoint: `PJSIP/${request.seat}`, channelId: leg.legId, callerId: `"12345" <${this.config.HOTLINE_NUMBER}>`, timeoutSeconds: SUPERVISOR_RING_SECONDS, appArgs: `${SUPERVISOR_LEG_ARG},${supervisionId}` });
+      } catch (error) {
+        await this.endLeg(leg, 'seat-unreachable');
+        throw error;
+      }
+      return { supervisionId, callId: request.callId, mode: leg.mode, state: 'dialling' };
+    });
+  }
+
+  async stop(request: HotlineCommandPayloads['supervision.stop']): Promise<Record<string, unknown> | null> {
+    return this.serial.run(request.callId, async () => {
+      const leg = this.legOf(request.callId, request.supervisorUserId);
+      if (!leg) {
+        if (!this.sessions.byCallId(request.callId) && (await this.elsewhere(request.callId))) return null;
+        throw new SupervisionRefusedError(SupervisionErrorCode.NotSupervising, `You are not supervising call ${request.callId}`, { callId: request.callId });
+      }
+      await this.endLeg(leg, 'stopped');
+      return { supervisionId: leg.supervisionId, callId: request.callId, state: 'ended' };
+    });
+  }
+
+  /** 强拆: ends the call; the ACD then hangs up the agent and closes the bridge, and supervisors' legs follow. */
+  async release(request: HotlineCommandPayloads['supervision.release']): Promise<Record<string, unknown> | null> {
+    return this.serial.run(request.callId, async () => {
+      const session = await this.liveSession(request.callId);
+      if (!session) return null;
+      const talk = await this.acd.talkOf(session);
+      const taken = [...this.legs.values()].find((leg) => leg.session === session && leg.tookOver);
+      if (!talk && !taken) throw new SupervisionRefusedError(SupervisionErrorCode.CallNotInTalk, `Call ${request.callId} is not in talk (it is ${session.phase})`, { callId: request.callId, phase: session.phase });
+      const now = this.clock.now();
+      const agentId = talk?.agentId ?? taken?.agentId ?? null;
+      await this.audit.oneOff({ supervisionId: null, callId: request.callId, agentId, supervisorUserId: request.supervisorUserId, supervisor: request.requestedBy, seat: null, mode: 'release', at: now });
+      await this.events.publish('supervision.released', now, { callId: session.callId, channelId: session.channelId, supervisorUserId: request.supervisorUserId, supervisor: request.requestedBy, agentId });
+      session.hangupCause = NORMAL_CLEARING;
+      await this.hangup(session.channelId);
+      return { callId: request.callId, released: true };
+    });
+  }
+
+  /** A supervisor forces an agent's state; audited like the call actions. */
+  async forceAgentState(request: HotlineCommandPayloads['supervision.agent-state']): Promise<Record<string, unknown>> {
+    const result: { state: AgentStateName | 'deferred' } =
+      request.state === 'logged_out' ? await this.presence.logout(request.agentId) : await this.presence.setState(request.agentId, request.state, request.reason ?? `forced by ${request.requestedBy}`);
+    const detail = request.reason ? `${request.state}: ${request.reason}` : request.state;
+    await this.audit.oneOff({ supervisionId: null, callId: null, agentId: request.agentId, supervisorUserId: request.supervisorUserId, supervisor: request.requestedBy, seat: null, mode: 'agent_state', detail, at: this.clock.now() });
+    return { agentId: request.agentId, ...result };
+  }
+
+  // ---- ARI events (routed by HotlineStasisHandler)
+
+  channelEntered(channel: AriChannel, args: string[]): Promise<void> {
+    const [kind, supervisionId = ''] = args;
+    const leg = this.legs.get(`sup-${supervisionId}`);
+    if (!leg || leg.ended) {
+      this.logger.warn(`${kind} channel ${channel.id} of unknown supervision ${supervisionId}; hanging up`);
+      return this.hangup(channel.id);
+    }
+    return this.serially(leg, kind === SUPERVISOR_LEG_ARG ? 'seat answered' : 'snoop entered', async () => {
+      if (leg.ended) return this.hangup(channel.id);
+      if (kind === SUPERVISOR_LEG_ARG) {
+        leg.answered = true;
+        await this.apply(leg);
+        await this.publish(leg, 'active', null, null, this.clock.now());
+        return;
+      }
+      // A snoop replaced by a newer one (a quick mode switch) must not be heard.
+      if (leg.snoopId !== channel.id) return this.hangup(channel.id);
+      await this.ari.addToBridge(leg.privateBridgeId, [channel.id]);
+    });
+  }
+
+  /** Any channel left the app or is gone: a supervisor's leg, or a party of a supervised call. */
+  channelGone(channelId: string): void {
+    const own = this.legs.get(channelId);
+    if (own) {
+      void this.serially(own, 'seat hung up', () => this.endLeg(own, own.answered ? 'supervisor-hung-up' : 'not-answered'));
+      return;
+    }
+    for (const leg of this.legs.values()) {
+      if (leg.session.channelId !== channelId && leg.agentChannelId !== channelId) continue;
+      // Decided in the call's queue: a take-over in progress hangs up the agent on purpose.
+      void this.serially(leg, 'call ended', async () => {
+        if (leg.session.channelId === channelId || !leg.tookOver) await this.endLeg(leg, 'call-ended');
+      });
+    }
+  }
+
+  // ---- internals
+
+  private async switchMode(leg: SupervisorLeg, mode: SupervisionMode): Promise<SupervisionResult> {
+    if (leg.tookOver) throw new SupervisionRefusedError(SupervisionErrorCode.AlreadyTakenOver, `Call ${leg.session.callId} was taken over; the supervisor is its party now`, { callId: leg.session.callId });
+    const previous = leg.mode;
+    if (mode !== previous) {
+      const now = this.clock.now();
+      await this.audit.end(leg.auditId, now, `switched-to-${mode}`);
+      leg.auditId = await this.audit.start(this.auditRow(leg, mode, now));
+      leg.mode = mode;
+      if (leg.answered) await this.apply(leg);
+      await this.publish(leg, leg.answered ? 'active' : 'dialling', previous, null, now);
+    }
+    return { supervisionId: leg.supervisionId, callId: leg.session.callId, mode: leg.mode, state: leg.answered ? 'active' : 'dialling' };
+  }
+
+  /** Puts the answered seat leg where its mode wants it. */
+  private async apply(leg: SupervisorLeg): Promise<void> {
+    if (leg.mode === 'listen' || leg.mode === 'whisper') {
+      if (leg.inCallBridge) {
+        await this.ari.removeFromBridge(leg.callBridgeId, [leg.legId]);
+        leg.inCallBridge = false;
+      }
+      if (!leg.privateBridgeCreated) {
+        await this.ari.createBridge(leg.privateBridgeId);
+        leg.privateBridgeCreated = true;
+      }
+      if (!leg.inPrivateBridge) {
+        await this.ari.addToBridge(leg.privateBridgeId, [leg.legId]);
+        leg.inPrivateBridge = true;
+      }
+      // A snoop's directions are fixed when it is made: a new mode is a new snoop, the old one goes.
+      await this.dropSnoop(leg);
+      const snoopId = `sup-snoop-${randomUUID()}`;
+      leg.snoopId = snoopId;
+      this.snoops.set(snoopId, leg);
+      await this.ari.snoop({ channelId: leg.agentChannelId, snoopId, spy: 'both', whisper: leg.mode === 'whisper' ? 'out' : 'none', appArgs: `${SUPERVISOR_SNOOP_ARG},${leg.supervisionId}` });
+      return;
+    }
+    await this.dropSnoop(leg);
+    if (leg.inPrivateBridge) {
+      await this.ari.removeFromBridge(leg.privateBridgeId, [leg.legId]);
+      leg.inPrivateBridge = false;
+    }
+    if (!leg.inCallBridge) {
+      await this.ari.addToBridge(leg.callBridgeId, [leg.legId]);
+      leg.inCallBridge = true;
+    }
+    if (leg.mode === 'take_over' && !leg.tookOver) {
+      if (!(await this.acd.agentReplaced(leg.entryId))) throw new SupervisionRefusedError(SupervisionErrorCode.CallNotInTalk, `Call ${leg.session.callId} is no longer in talk`);
+      leg.tookOver = true;
+    }
+  }
+
+  private async dropSnoop(leg: SupervisorLeg): Promise<void> {
+    if (!leg.snoopId) return;
+    const snoopId = leg.snoopId;
+    leg.snoopId = null;
+    this.snoops.delete(snoopId);
+    await this.hangup(snoopId);
+  }
+
+  private async endLeg(leg: SupervisorLeg, reason: string): Promise<void> {
+    if (leg.ended) return;
+    leg.ended = true;
+    this.legs.delete(leg.legId);
+    const now = this.clock.now();
+    await this.dropSnoop(leg);
+    await this.hangup(leg.legId);
+    if (leg.privateBridgeCreated) await this.destroyBridge(leg.privateBridgeId);
+    if (leg.tookOver) {
+      // The supervisor was the caller's only party: the call ends with them, and its bridge is ours to close.
+      if (!leg.session.io.ended) {
+        leg.session.hangupCause ??= NORMAL_CLEARING;
+        await this.hangup(leg.session.channelId);
+      }
+      await this.destroyBridge(leg.callBridgeId);
+    }
+    await this.audit.end(leg.auditId, now, reason);
+    await this.publish(leg, 'ended', null, reason, now);
+  }
+
+  /** The call's session held here; null when another node holds it; refused when there is no such call in progress. */
+  private async liveSession(callId: string): Promise<CallSession | null> {
+    const session = this.sessions.byCallId(callId);
+    if (session && session.phase !== 'done' && !session.io.ended) return session;
+    if (!session && (await this.elsewhere(callId))) return null;
+    throw new SupervisionRefusedError(SupervisionErrorCode.CallNotFound, `No call ${callId} in progress`, { callId });
+  }
+
+  /** The call is open in Postgres but not here: another call-control node answers for it. */
+  private async elsewhere(callId: string): Promise<boolean> {
+    const call = await this.calls.findById(callId);
+    return !!call && call.status !== 'ended' && !this.sessions.byCallId(callId);
+  }
+
+  private legOf(callId: string, supervisorUserId: string): SupervisorLeg | undefined {
+    return [...this.legs.values()].find((leg) => leg.session.callId === callId && leg.supervisorUserId === supervisorUserId && !leg.ended);
+  }
+
+  private auditRow(leg: SupervisorLeg, mode: SupervisionMode, at: Date) {
+    return { supervisionId: leg.supervisionId, callId: leg.session.callId, agentId: leg.agentId, supervisorUserId: leg.supervisorUserId, supervisor: leg.supervisor, seat: leg.seat, mode, at };
+  }
+
+  private async publish(leg: SupervisorLeg, state: SupervisionPayload['state'], previousMode: SupervisionMode | null, reason: string | null, at: Date): Promise<void> {
+    await this.events.publish('supervision.changed', at, {
+      callId: leg.session.callId,
+      channelId: leg.session.channelId,
+      supervisionId: leg.supervisionId,
+      supervisorUserId: leg.supervisorUserId,
+      supervisor: leg.supervisor,
+      seat: leg.seat,
+      agentId: leg.agentId,
+      mode: leg.mode,
+      state,
+      previousMode,
+      reason,
+    });
+  }
+
+  /** After a restart this process holds no legs: supervisor and snoop channels left in the app are hung up. */
+  private async dropOrphans(): Promise<void> {
+    try {
+      const orphans = (await this.ari.listChannels()).filter((channel) => {
+        const [app, kind, supervisionId] = (channel.dialplan.app_data ?? '').split(',');
+        return channel.dialplan.app_name === 'Stasis' && app === this.config.ARI_APP && this.owns([kind ?? '']) && !this.legs.has(`sup-${supervisionId}`);
+      });
+      for (const channel of orphans) await this.hangup(channel.id);
+      const ids = [...new Set(orphans.map((channel) => channel.dialplan.app_data!.split(',')[2] ?? '').filter((id) => /^[0-9a-f-]{36}$/.test(id)))];
+      const closed = await this.audit.endOrphans(ids, this.clock.now(), 'call-control-restarted');
+      if (orphans.length > 0) this.logger.warn(`Hung up ${orphans.length} supervision channel(s) left from before a reconnect; closed ${closed} audit row(s)`);
+    } catch (error) {
+      this.logger.error(`Dropping orphaned supervision channels failed: ${(error as Error).message}`, (error as Error).stack);
+    }
+  }
+
+  private async hangup(channelId: string): Promise<void> {
+    await this.ari.hangup(channelId).catch((error: unknown) => {
+      if (!isGone(error)) throw error;
+    });
+  }
+
+  private async destroyBridge(bridgeId: string): Promise<void> {
+    await this.ari.destroyBridge(bridgeId).catch((error: unknown) => {
+      if (!isGone(error)) throw error;
+    });
+  }
+
+  private async serially(leg: SupervisorLeg, what: string, task: () => Promise<void>): Promise<void> {
+    try {
+      await this.serial.run(leg.session.callId, task);
+    } catch (error) {
+      this.logger[isGone(error) ? 'warn' : 'error'](`Supervision ${leg.supervisionId} (${what}) failed: ${(error as Error).message}`);
+      if (!leg.ended) await this.serial.run(leg.session.callId, () => this.endLeg(leg, 'failed')).catch((cleanup: Error) => this.logger.error(`Cleaning up supervision ${leg.supervisionId}: ${cleanup.message}`));
+    }
+  }
+}
+
+/** ARI answers 404 for a channel or bridge that is already gone: the goal (it is gone) is reached. */
+function isGone(error: unknown): boolean {
+  return error instanceof TelephonyError && /404|not found/i.test(error.message);
+}
