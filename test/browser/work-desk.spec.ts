@@ -10,6 +10,7 @@ import { ApiTestServer, REPO_ROOT } from '../support/api-test-server';
 import { apiCall, createDispatchedOrder, loginToken, OrderView, startSeededApi, unitIds } from '../support/browser-fixtures';
 import { CHROMIUM_ARGS, loginAs, UserPage } from '../support/browser-session';
 import { ensureWebBuild } from '../support/web-build';
+import { fillComplaintForMarketUnit, signAndReplyInUnitPortal } from '../support/browser-steps';
 
 const ARTIFACTS = join(REPO_ROOT, 'test', 'artifacts');
 
@@ -64,25 +65,7 @@ describe('work desks (Chromium against the api in-process): unit portal, review,
     await expect(row.locator('[data-testid="deadline"]').getAttribute('data-state')).resolves.toMatch(/on_time|due_soon/);
     await page.screenshot({ path: join(ARTIFACTS, 'unit-portal.inbox.zh-CN.png'), animations: 'disabled' });
 
-    await row.locator('[data-testid="action-sign"]').click();
-    await row.locator('[data-testid="order-status"]', { hasText: '办理中' }).waitFor({ timeout: 3_000 });
-
-    // The reply form refuses to submit without its required fields.
-    await row.locator('[data-testid="action-reply"]').click();
-    const dialog = page.locator('.el-dialog', { hasText: '办结反馈' });
-    await dialog.waitFor();
-    await dialog.locator('[data-testid="dialog-submit"]').click();
-    await dialog.locator('.el-form-item__error').first().waitFor();
-    await expect(dialog.locator('.el-form-item__error').count()).resolves.toBe(3);
-    await dialog.locator('[data-testid="field-basis"]').fill('《消费者权益保护法》第二十四条');
-    await dialog.locator('[data-testid="field-finding"]').fill('经现场检查，该超市确有过期酸奶在售，已责令下架并立案调查，商家已为诉求人办理退款。');
-    await dialog.locator('[data-testid="field-caller-answer"]').fill('已电话告知诉求人处理结果，诉求人表示认可。');
-    // Errors clear as the fields are filled (validation on change too, not only on blur).
-    await dialog.locator('.el-form-item__error').first().waitFor({ state: 'detached', timeout: 2_000 });
-    await page.screenshot({ path: join(ARTIFACTS, 'unit-portal.reply.zh-CN.png'), animations: 'disabled' });
-    await dialog.locator('[data-testid="dialog-submit"]').click();
-    // Replied orders leave the unit's inbox.
-    await row.waitFor({ state: 'detached', timeout: 3_000 });
+    await signAndReplyInUnitPortal(page, order.number, () => page.screenshot({ path: join(ARTIFACTS, 'unit-portal.reply.zh-CN.png'), animations: 'disabled' }).then(() => undefined));
 
     const reviewer = await open('reviewer', '/review');
     const reviewRow = reviewer.page.locator('[data-testid="review-queue"] tr.el-table__row', { hasText: order.number });
@@ -193,20 +176,11 @@ describe('work desks (Chromium against the api in-process): unit portal, review,
       answers.disconnect();
     }
     const page = opened.at(-1)!.page;
-    const form = page.locator('[data-testid="work-order-form"]');
-    await page.locator('[data-testid="field-caller-name"]').fill('张女士');
-    await page.locator('[data-testid="field-type"]').getByText('投诉').click();
-    await page.locator('[data-testid="field-category"]').click();
-    await page.locator('.el-cascader-menu').getByText('市场监管').click();
-    await page.locator('.el-cascader-menu').getByText('消费维权').click();
-    await page.locator('[data-testid="field-region"]').click();
-    await page.locator('.el-select-dropdown__item', { hasText: '652701' }).click();
-    await page.locator('[data-testid="field-subject"]').fill('健身房闭店拒不退还会员费');
-    await page.locator('[data-testid="field-content"]').fill('诉求人在博乐市某健身房办理年卡，健身房突然闭店，拒不退还剩余会员费约 2000 元，要求协调退款。');
-    await page.locator('[data-testid="field-unit"]').click();
-    await page.locator('.el-tree .el-select-dropdown__item', { hasText: /^州市场监督管理局$/ }).click();
-    await page.locator('.el-tree').waitFor({ state: 'hidden' });
-    await form.locator('.el-form-item__error').first().waitFor({ state: 'detached', timeout: 2_000 });
+    await fillComplaintForMarketUnit(page, {
+      callerName: '张女士',
+      subject: '健身房闭店拒不退还会员费',
+      content: '诉求人在博乐市某健身房办理年卡，健身房突然闭店，拒不退还剩余会员费约 2000 元，要求协调退款。',
+    });
     await page.screenshot({ path: join(ARTIFACTS, 'agent-desk.form.zh-CN.png'), animations: 'disabled' });
     // Alt+S saves, as the hotkey hint says.
     await page.keyboard.press('Alt+KeyS');

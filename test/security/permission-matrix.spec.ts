@@ -114,7 +114,7 @@ const ACCESS: Record<string, Access> = {
   'POST /api/acd/agents/{agentId}/login': [Role.Agent, Role.Supervisor],
   'POST /api/acd/agents/{agentId}/logout': [Role.Agent, Role.Supervisor],
   'PUT /api/acd/agents/{agentId}/state': [Role.Agent, Role.Supervisor],
-  'GET /api/acd/queues': ADMIN_OR_SUPERVISOR,
+  'GET /api/acd/queues': [...ADMIN_OR_SUPERVISOR, Role.Agent],
   'GET /api/acd/queues/{skill}/stats': ADMIN_OR_SUPERVISOR,
   'GET /api/acd/abandoned': ADMIN_OR_SUPERVISOR,
   'POST /api/acd/callbacks': ADMIN_OR_SUPERVISOR,

@@ -69,6 +69,10 @@ export interface QueueStatsView {
   /** Answered within 15 s / (answered + abandoned), today; null before any call. */
   serviceLevel: number | null;
   handleTimeSeconds: number;
+  /** Longest current wait at `updatedAt`, seconds (absent from publishers that predate it). */
+  longestWaitSeconds?: number;
+  /** Estimated wait of a caller joining now; null when nobody of the skill is working. */
+  estimatedWaitSeconds?: number | null;
   updatedAt: string;
 }
 

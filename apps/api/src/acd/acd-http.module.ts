@@ -6,11 +6,14 @@ import { CallControlReloader } from '../ivr/live-reload';
 import { AcdCommandsService } from './acd-commands.service';
 import { AgentsController } from './agents.controller';
 import { QueuesController } from './queues.controller';
+import { QueueStatsRelay } from './queue-stats.relay';
+import { RedisEventPublisher } from '@hotline/redis';
+import { CLOCK, SystemClock } from '@hotline/common';
 
-/** The ACD over HTTP: agents and their state, queues and figures, seats, callbacks. */
+/** The ACD over HTTP: agents and their state, queues and figures, seats, callbacks; queue figures pushed to wallboards. */
 @Module({
   imports: [AcdModule, AuthModule, CallControlClientModule],
   controllers: [AgentsController, QueuesController],
-  providers: [CallControlReloader, AcdCommandsService],
+  providers: [CallControlReloader, AcdCommandsService, QueueStatsRelay, RedisEventPublisher, { provide: CLOCK, useClass: SystemClock }],
 })
 export class AcdHttpModule {}

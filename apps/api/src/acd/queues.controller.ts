@@ -19,6 +19,8 @@ export class QueuesController {
   constructor(private readonly repository: AcdAdminRepository, private readonly commands: AcdCommandsService, private readonly reloader: CallControlReloader) {}
 
   @Get('queues')
+  // Agents read the settings too: the desk counts their wrap-up down from the queue's wrap-up length.
+  @Roles(Role.Supervisor, Role.Admin, Role.Agent)
   @ApiOperation({ summary: 'Queue settings per skill (ring timeout, wrap-up, announcements, max wait, overflow, callback offer, SL threshold)' })
   queues() {
     return this.repository.queues();

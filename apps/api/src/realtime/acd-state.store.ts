@@ -38,6 +38,8 @@ export class AcdStateStore {
         abandoned: stats.abandoned,
         serviceLevel: stats.serviceLevel,
         handleTimeSeconds: stats.handleTimeSeconds,
+        longestWaitSeconds: stats.longestWaitSeconds,
+        estimatedWaitSeconds: stats.estimatedWaitSeconds,
         updatedAt: event.occurredAt,
       });
     } else if (event.type === 'agent.state-changed') {

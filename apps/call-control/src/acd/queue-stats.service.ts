@@ -6,6 +6,7 @@ import { AcdConfigRepository } from './acd-config.repository';
 import { AcdRecordRepository } from './acd-record.repository';
 import { AcdStateStore } from './acd-state.store';
 import { AcdErrorCode, AcdRefusedError } from './acd.errors';
+import { estimateWaitSeconds } from './ewt.calculator';
 
 /**
  * Per queue: live (callers waiting, agents staffed and ready, rolling handle time, from Redis) and today
@@ -25,15 +26,23 @@ export class QueueStatsService {
     const settings = (await this.config.queues()).find((queue) => queue.skill === skill);
     if (!settings) throw new AcdRefusedError(AcdErrorCode.SkillNotFound, `No queue for skill ${skill}`, { skill });
     const agents = (await this.state.loggedInAgents()).filter((agent) => agent.skills[skill] !== undefined);
-    const waiting = (await this.state.queue(skill)).filter((entry) => entry.state === 'waiting' && entry.kind === 'live').length;
+    const waitingEntries = (await this.state.queue(skill)).filter((entry) => entry.state === 'waiting' && entry.kind === 'live');
+    const waiting = waitingEntries.length;
+    const now = this.clock.now().getTime();
+    const ready = agents.filter((agent) => agent.state === 'ready').length;
+    const working = agents.filter((agent) => agent.state !== 'not_ready' && agent.state !== 'logged_out').length;
+    const handleTime = await this.state.handleTime(skill);
     const day = await this.records.dayStats(skill, startOfShanghaiDay(this.clock.now()), settings.serviceLevelSeconds);
     const finished = day.answered + day.abandoned;
     return {
       skill,
       waiting,
       staffed: agents.length,
-      ready: agents.filter((agent) => agent.state === 'ready').length,
-      handleTimeSeconds: (await this.state.handleTime(skill)) ?? 0,
+      ready,
+      handleTimeSeconds: handleTime ?? 0,
+      longestWaitSeconds: waiting > 0 ? Math.max(0, Math.round((now - Math.min(...waitingEntries.map((entry) => entry.enqueuedAt))) / 1_000)) : 0,
+      // What a caller joining now would be told (the same estimate as the announcements).
+      estimatedWaitSeconds: estimateWaitSeconds({ position: waiting + 1, ready, working, handleTimeSeconds: handleTime }),
       offered: day.offered,
       answered: day.answered,
       answeredWithinThreshold: day.answeredWithinThreshold,

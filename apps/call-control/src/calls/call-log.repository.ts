@@ -1,6 +1,8 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { CallTimelineWriter } from './call-timeline.writer';
 
 export interface NewCall {
   channelId: string;
@@ -13,25 +15,53 @@ export interface NewCall {
   skill?: string | null;
 }
 
-export interface AppendedEvent {
-  sequence: number;
+/** Any UUID namespace works as long as it never changes: call ids derived from channel ids depend on it. */
+const CALL_ID_NAMESPACE = Buffer.from('6f1c6f4e0b5a4d8f9a3e2c1d0b9a8f7e', 'hex');
+
+/**
+ * A call's id, derived from its channel id (UUID v5): known without asking Postgres, and the same when a
+ * restarted process re-adopts the channel, so the timeline can be written behind the call.
+ */
+export function callIdOf(channelId: string): string {
+  const hash = createHash('sha1').update(CALL_ID_NAMESPACE).update(channelId).digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** Postgres is the record of every call and its timeline. */
+/**
+ * Postgres is the record of every call and its timeline. Writes go through the CallTimelineWriter (batched,
+ * buffered durably in Redis, never awaited on Postgres by the call path); the few reads are for restarts and
+ * commands, not for call handling. The write methods keep their Promise signatures for their callers but
+ * resolve at once.
+ */
 @Injectable()
 export class CallLogRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly timeline: CallTimelineWriter,
+  ) {}
 
-  /** Idempotent on the channel id: a re-adopted or re-delivered call keeps its first record. */
-  async createCall(call: NewCall): Promise<{ id: string; created: boolean }> {
-    const rows: Array<{ id: string; created: boolean }> = await this.dataSource.query(
-      `INSERT INTO calls (channel_id, direction, caller_number, dialed_number, status, started_at, line_number, skill)
-       VALUES ($1, $2, $3, $4, 'ringing', $5, $6, $7)
-       ON CONFLICT (channel_id) DO UPDATE SET updated_at = calls.updated_at
-       RETURNING id, (xmax = 0) AS created`,
-      [call.channelId, call.direction, call.callerNumber, call.dialedNumber, call.startedAt, call.lineNumber ?? null, call.skill ?? null],
-    );
-    return rows[0];
+  /** Opens the record of a call under the id derived from its channel; idempotent (a re-adoption writes nothing new). */
+  openCall(call: NewCall, callId = callIdOf(call.channelId)): string {
+    this.timeline.write({
+      op: 'call',
+      callId,
+      channelId: call.channelId,
+      direction: call.direction,
+      callerNumber: call.callerNumber,
+      dialedNumber: call.dialedNumber,
+      startedAt: call.startedAt.toISOString(),
+      lineNumber: call.lineNumber ?? null,
+      skill: call.skill ?? null,
+    });
+    return callId;
+  }
+
+  /** Resolves when the call's row is in Postgres: rows that reference it (recordings, drafts, links) wait for this. */
+  written(callId: string): Promise<void> {
+    return this.timeline.callWritten(callId);
   }
 
   async findById(callId: string): Promise<{ id: string; status: string; channelId: string } | null> {
@@ -42,80 +72,47 @@ export class CallLogRepository {
     return rows[0] ? { id: rows[0].id, status: rows[0].status, channelId: rows[0].channel_id } : null;
   }
 
-  async findOpenCallByChannel(channelId: string): Promise<{ id: string; status: string } | null> {
-    const rows: Array<{ id: string; status: string }> = await this.dataSource.query(
-      `SELECT id, status FROM calls WHERE channel_id = $1 AND status <> 'ended'`,
-      [channelId],
-    );
-    return rows[0] ?? null;
+  /** Appends to the timeline; the sequence is given when the batch is written, in the order of appending. */
+  appendEvent(callId: string, type: string, occurredAt: Date, payload: Record<string, unknown>): Promise<void> {
+    this.event(callId, type, occurredAt, payload);
+    return Promise.resolve();
   }
 
-  /** Appends to the timeline; the sequence comes from the call row in the same statement, so it has no gaps or races. */
-  async appendEvent(callId: string, type: string, occurredAt: Date, payload: Record<string, unknown>): Promise<AppendedEvent> {
-    const rows: Array<{ sequence: number }> = await this.dataSource.query(
-      `WITH next AS (
-         UPDATE calls SET last_sequence = last_sequence + 1, updated_at = now() WHERE id = $1 RETURNING last_sequence
-       )
-       INSERT INTO call_events (call_id, sequence, type, occurred_at, payload)
-       SELECT $1, last_sequence, $2, $3, $4 FROM next
-       RETURNING sequence`,
-      [callId, type, occurredAt, JSON.stringify(payload)],
-    );
-    return rows[0];
-  }
-
-  async setTag(callId: string, key: string, value: string): Promise<void> {
-    await this.dataSource.query(`UPDATE calls SET tags = tags || jsonb_build_object($2::text, $3::text), updated_at = now() WHERE id = $1`, [callId, key, value]);
+  setTag(callId: string, key: string, value: string): Promise<void> {
+    this.timeline.write({ op: 'update', callId, tags: { [key]: value } });
+    return Promise.resolve();
   }
 
   /** The line (DNIS) the call came in on and the skill it is routed to. */
-  async setRouting(callId: string, lineNumber: string, skill: string): Promise<void> {
-    await this.dataSource.query(`UPDATE calls SET line_number = $2, skill = $3, updated_at = now() WHERE id = $1`, [callId, lineNumber, skill]);
+  setRouting(callId: string, lineNumber: string, skill: string): Promise<void> {
+    this.timeline.write({ op: 'update', callId, routing: { lineNumber, skill } });
+    return Promise.resolve();
   }
 
-  /**
-   * The answer and its timeline event in one statement (one round trip instead of two: this runs for every
-   * call, and Postgres statements are most of call-control's CPU per call - bench/README.md).
-   */
-  async answeredWithEvent(callId: string, answeredAt: Date, payload: Record<string, unknown>): Promise<void> {
-    await this.dataSource.query(
-      `WITH next AS (
-         UPDATE calls SET status = 'answered', answered_at = $2, last_sequence = last_sequence + 1, updated_at = now() WHERE id = $1 RETURNING last_sequence
-       )
-       INSERT INTO call_events (call_id, sequence, type, occurred_at, payload) SELECT $1, last_sequence, 'call.answered', $2, $3 FROM next`,
-      [callId, answeredAt, JSON.stringify(payload)],
-    );
+  answeredWithEvent(callId: string, answeredAt: Date, payload: Record<string, unknown>): Promise<void> {
+    this.timeline.write({ op: 'update', callId, answeredAt: answeredAt.toISOString() });
+    this.event(callId, 'call.answered', answeredAt, payload);
+    return Promise.resolve();
   }
 
-  /** The end and its timeline event in one statement; nothing happens for a call already ended. */
-  async endedWithEvent(callId: string, endedAt: Date, cause: number | null, causeText: string | null, payload: Record<string, unknown>): Promise<void> {
-    await this.dataSource.query(
-      `WITH next AS (
-         UPDATE calls SET status = 'ended', ended_at = $2, hangup_cause = $3, hangup_cause_text = $4, last_sequence = last_sequence + 1, updated_at = now()
-         WHERE id = $1 AND status <> 'ended' RETURNING last_sequence
-       )
-       INSERT INTO call_events (call_id, sequence, type, occurred_at, payload) SELECT $1, last_sequence, 'call.ended', $2, $5 FROM next`,
-      [callId, endedAt, cause, causeText, JSON.stringify(payload)],
-    );
+  /** The end and its timeline event; a call already ended keeps its first end. */
+  endedWithEvent(callId: string, endedAt: Date, cause: number | null, causeText: string | null, payload: Record<string, unknown>): Promise<void> {
+    this.timeline.write({ op: 'update', callId, ended: { endedAt: endedAt.toISOString(), hangupCause: cause, hangupCauseText: causeText } });
+    this.event(callId, 'call.ended', endedAt, payload);
+    return Promise.resolve();
   }
 
-  async markAnswered(callId: string, answeredAt: Date): Promise<void> {
-    await this.dataSource.query(`UPDATE calls SET status = 'answered', answered_at = $2, updated_at = now() WHERE id = $1`, [callId, answeredAt]);
-  }
-
-  async markEnded(callId: string, endedAt: Date, cause: number | null, causeText: string | null): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE calls SET status = 'ended', ended_at = $2, hangup_cause = $3, hangup_cause_text = $4, updated_at = now()
-       WHERE id = $1 AND status <> 'ended'`,
-      [callId, endedAt, cause, causeText],
-    );
-  }
-
-  /** Calls left open by a process that died or by an Asterisk that restarted. */
+  /** Calls left open by a process that died or by an Asterisk that restarted (read at reconnect, not per call). */
   async listOpenCalls(): Promise<Array<{ id: string; channelId: string; startedAt: Date }>> {
+    // Anything still buffered is written first, so a call that ended during a Postgres outage is not reopened.
+    await this.timeline.drain(5_000);
     const rows: Array<{ id: string; channel_id: string; started_at: Date }> = await this.dataSource.query(
       `SELECT id, channel_id, started_at FROM calls WHERE status <> 'ended'`,
     );
     return rows.map((row) => ({ id: row.id, channelId: row.channel_id, startedAt: row.started_at }));
+  }
+
+  private event(callId: string, type: string, occurredAt: Date, payload: Record<string, unknown>): void {
+    this.timeline.write({ op: 'event', eventId: randomUUID(), callId, type, occurredAt: occurredAt.toISOString(), payload });
   }
 }

@@ -27,13 +27,14 @@ class FakeAri implements Partial<AriGateway> {
 class FakeCallLog {
   readonly events: Array<{ callId: string; type: string; payload: Record<string, unknown> }> = [];
   readonly calls = new Map<string, { id: string; status: string; cause?: number | null }>();
-  createCall = jest.fn(async (call: { channelId: string }) => {
+  openCall = jest.fn((call: { channelId: string }, adoptedId?: string) => {
     const existing = this.calls.get(call.channelId);
-    if (existing) return { id: existing.id, created: false };
-    const id = `call-${this.calls.size + 1}`;
+    if (existing) return existing.id;
+    const id = adoptedId ?? `call-${this.calls.size + 1}`;
     this.calls.set(call.channelId, { id, status: 'ringing' });
-    return { id, created: true };
+    return id;
   });
+  written = jest.fn(async () => undefined);
   appendEvent = jest.fn(async (callId: string, type: string, _at: Date, payload: Record<string, unknown>) => {
     this.events.push({ callId, type, payload });
     return { sequence: this.events.length };
@@ -124,7 +125,7 @@ describe('CallSessionService', () => {
     expect(ari.calls).toEqual(['subscribe c1', 'answer c1']);
     expect(log.events.map((event) => event.type)).toEqual(['call.started', 'call.answered', 'call.line']);
     expect(log.events[2]!.payload).toEqual({ line: '12315', lineName: '消费投诉举报热线', skill: 'consumer' });
-    expect(log.createCall).toHaveBeenCalledWith(expect.objectContaining({ lineNumber: '12315', skill: 'consumer' }));
+    expect(log.openCall).toHaveBeenCalledWith(expect.objectContaining({ lineNumber: '12315', skill: 'consumer' }), undefined);
     expect(ivrRuns[0]!.call).toMatchObject({ line: LINE_12315, flow: FLOW });
     expect(acd.enqueue).toHaveBeenCalledWith(expect.objectContaining({ callId: 'call-1', recordingPath: '20261123/c1.wav' }), { skill: 'consumer', priority: 0 });
   });
@@ -177,7 +178,7 @@ describe('CallSessionService', () => {
     expect(acd.agentAnswered).toHaveBeenCalled();
     await service.callArrived(channel('c9'), ['mystery']);
     expect(ari.calls).toEqual(['hangup c9']);
-    expect(log.createCall).not.toHaveBeenCalled();
+    expect(log.openCall).not.toHaveBeenCalled();
   });
 
   it('after a reconnect: closes calls whose channels are gone, resumes queued callers and IVR callers where they were', async () => {

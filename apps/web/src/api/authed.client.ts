@@ -21,7 +21,7 @@ export function configureAuthedClient(options: { token: () => string | null; una
   onUnauthenticated = options.unauthenticated;
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+async function request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
   const token = tokenSource();
   const headers: Record<string, string> = { accept: 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
@@ -73,4 +73,28 @@ export const authedClient = {
   /** Sent on to call-control; the change shows as a recording.paused / resumed event. */
   recording: (callId: string, action: 'pause' | 'resume', reason: string) =>
     request<Record<string, unknown>>('POST', `/calls/${encodeURIComponent(callId)}/recording/${action}`, { reason }),
+  /** Signs the agent in at a seat (call-control answers with agent.state-changed → not_ready). */
+  agentLogin: (agentId: string, seat: string) => request<Record<string, unknown>>('POST', `/acd/agents/${encodeURIComponent(agentId)}/login`, { seat }),
+  agentLogout: (agentId: string) => request<Record<string, unknown>>('POST', `/acd/agents/${encodeURIComponent(agentId)}/logout`),
+  /** Queue settings per skill: the desk reads each queue's wrap-up length from here. */
+  acdQueues: () => request<AcdQueueSettingsDto[]>('GET', '/acd/queues'),
+  callRecordings: (callId: string) => request<CallRecordingDto[]>('GET', `/calls/${encodeURIComponent(callId)}/recordings`),
+  get: <T>(path: string) => request<T>('GET', path),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
+  post: <T>(path: string, body: unknown) => request<T>('POST', path, body),
 };
+
+export interface AcdQueueSettingsDto {
+  skill: string;
+  name: string;
+  wrapUpSeconds: number;
+  [setting: string]: unknown;
+}
+
+export interface CallRecordingDto {
+  id: string;
+  callId: string;
+  kind: string;
+  status: string;
+  durationMs: number | null;
+}

@@ -26,6 +26,8 @@ export const useAgentDeskStore = defineStore('agent-desk', () => {
   const details = ref<Record<string, CallDetail>>({});
   /** The last call offered to this agent: the screen pop. */
   const poppedCallId = ref<string | null>(null);
+  /** The queue (skill) of this agent's latest call: its wrap-up length drives the countdown after the call. */
+  const lastSkill = ref<string | null>(null);
 
   function detail(callId: string): CallDetail {
     details.value[callId] ??= blankDetail();
@@ -59,9 +61,10 @@ export const useAgentDeskStore = defineStore('agent-desk', () => {
       }
       case 'call.offered':
       case 'call.connected': {
-        const offer = payload as { callId: string; agentId: string };
+        const offer = payload as { callId: string; agentId: string; skill: string };
         if (agent.value && offer.agentId === agent.value.agentId) {
           detail(offer.callId).mine = true;
+          lastSkill.value = offer.skill;
           poppedCallId.value = offer.callId;
         }
         return;
@@ -87,5 +90,5 @@ export const useAgentDeskStore = defineStore('agent-desk', () => {
     }
   }
 
-  return { agent, details, poppedCallId, applySnapshot, applyEvent };
+  return { agent, details, poppedCallId, lastSkill, applySnapshot, applyEvent };
 });

@@ -63,7 +63,7 @@ export const useWallboardStore = defineStore('wallboard', () => {
       case 'queue.stats': {
         const stats = (event as HotlineEvent<'queue.stats'>).payload;
         const queues = (acd.value?.queues ?? []).filter((queue) => queue.queue !== stats.skill);
-        queues.push({ queue: stats.skill, waiting: stats.waiting, staffed: stats.staffed, ready: stats.ready, answered: stats.answered, abandoned: stats.abandoned, serviceLevel: stats.serviceLevel, handleTimeSeconds: stats.handleTimeSeconds, updatedAt: event.occurredAt });
+        queues.push({ queue: stats.skill, waiting: stats.waiting, staffed: stats.staffed, ready: stats.ready, answered: stats.answered, abandoned: stats.abandoned, serviceLevel: stats.serviceLevel, handleTimeSeconds: stats.handleTimeSeconds, longestWaitSeconds: stats.longestWaitSeconds, estimatedWaitSeconds: stats.estimatedWaitSeconds, updatedAt: event.occurredAt });
         acd.value = { queues: queues.sort((a, b) => a.queue.localeCompare(b.queue)), agents: acd.value?.agents ?? [] };
         return;
       }

@@ -1,0 +1,277 @@
+import { randomUUID } from 'node:crypto';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type Redis from 'ioredis';
+import type { Pool, PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@hotline/config';
+import { REDIS_CLIENT } from '@hotline/redis';
+import { applyTimelineBatch, TimelineOp } from './call-timeline.batch';
+
+/** Longer than a flush can take (APPLY_TIMEOUT_MS): only the holder trims the buffer. */
+const LOCK_MS = 30_000;
+const APPLY_TIMEOUT_MS = 10_000;
+const MAX_RETRY_MS = 1_000;
+
+/** LTRIM only while still holding the lock: a flusher whose lock expired must not drop another's rows. */
+const TRIM_IF_OWNER = `if redis.call('get', KEYS[2]) == ARGV[1] then redis.call('ltrim', KEYS[1], tonumber(ARGV[2]), -1) return 1 end return 0`;
+const RELEASE_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+}
+
+/**
+ * Write-behind for the call record: calls rows, their status changes and timeline events. The call path only
+ * hands an operation over (no await on Postgres, so calls go on while Postgres is down); operations are
+ * appended to a Redis list at once (a crash of call-control loses nothing Redis has), then flushed to Postgres
+ * in batches - every CALL_TIMELINE_FLUSH_MS or CALL_TIMELINE_BATCH_SIZE operations - as one transaction of
+ * three multi-row statements (call_events sequences assigned in list order). Rows are trimmed from the list
+ * only after the commit; a flush repeated after a crash or a lost COMMIT reply is a no-op (calls by id,
+ * events by event_id). While Postgres is unreachable the list grows and the flush retries with backoff; when it
+ * is back the backlog is written in order. One flusher at a time across processes (a Redis lock).
+ */
+@Injectable()
+export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger(CallTimelineWriter.name);
+  private readonly listKey: string;
+  private readonly lockKey: string;
+  private readonly flushMs: number;
+  private readonly batchSize: number;
+  /** Operations handed over in this tick, pushed to Redis together (one RPUSH per burst, not per event). */
+  private outgoing: string[] = [];
+  private pushScheduled = false;
+  private pushing: Promise<void> = Promise.resolve();
+  /** Calls whose row this process handed over and has not yet seen committed. */
+  private readonly callsWritten = new Map<string, Deferred>();
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  private failingSince: number | null = null;
+  private retryMs: number;
+  private stopped = false;
+
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.listKey = `${config.REDIS_PREFIX}:call-timeline:pending`;
+    this.lockKey = `${config.REDIS_PREFIX}:call-timeline:flush-lock`;
+    this.flushMs = config.CALL_TIMELINE_FLUSH_MS;
+    this.batchSize = config.CALL_TIMELINE_BATCH_SIZE;
+    this.retryMs = this.flushMs;
+  }
+
+  onApplicationBootstrap(): void {
+    // Whatever a previous process left in the list (Postgres was down, or it crashed) is written first.
+    this.schedule(0);
+  }
+
+  /** Hands an operation over. Synchronous: the caller never waits for Postgres (nor for Redis). */
+  write(op: TimelineOp): void {
+    if (op.op === 'call' && !this.callsWritten.has(op.callId)) this.callsWritten.set(op.callId, deferred());
+    this.outgoing.push(JSON.stringify(op));
+    if (this.pushScheduled) return;
+    this.pushScheduled = true;
+    setImmediate(() => this.push());
+  }
+
+  /**
+   * Resolves once the call's row is in Postgres: for records that reference it (recordings, queue records,
+   * drafts). Resolves at once for a call this process did not open (it is already there, or another
+   * process's flush writes it).
+   */
+  callWritten(callId: string): Promise<void> {
+    return this.callsWritten.get(callId)?.promise ?? Promise.resolve();
+  }
+
+  /** Operations waiting in Redis for Postgres (for health reporting and tests). */
+  async backlog(): Promise<number> {
+    await this.pushing;
+    return this.redis.llen(this.listKey);
+  }
+
+  /** Flushes until the list is empty (or the deadline passes): tests and an orderly shutdown. */
+  async drain(timeoutMs = 10_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    await this.pushing;
+    while (Date.now() < deadline) {
+      await this.flushNow();
+      if ((await this.redis.llen(this.listKey)) === 0) return true;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(this.retryMs, 100)));
+    }
+    return false;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.push();
+    await this.pushing;
+    // Best effort: whatever is not written now stays in Redis for the next process.
+    if (this.failingSince === null) await this.drain(2_000);
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  private push(): void {
+    this.pushScheduled = false;
+    if (this.outgoing.length === 0) return;
+    const items = this.outgoing;
+    this.outgoing = [];
+    // Chained, so the list keeps the order the operations happened in.
+    this.pushing = this.pushing.then(async () => {
+      try {
+        const length = await this.redis.rpush(this.listKey, ...items);
+        if (length >= this.batchSize) this.schedule(0);
+        else this.schedule(this.flushMs);
+      } catch (error) {
+        // Redis is the durable buffer; if it refuses, the operations are written straight to Postgres.
+        this.logger.error(`Could not buffer ${items.length} timeline operations in Redis (${(error as Error).message}); writing them directly`);
+        await this.applyDirect(items);
+      }
+    });
+  }
+
+  private async applyDirect(items: string[]): Promise<void> {
+    try {
+      await this.apply(items.map((item) => JSON.parse(item) as TimelineOp));
+    } catch (error) {
+      this.logger.error(`Lost ${items.length} timeline operations: Redis and Postgres both refused them (${(error as Error).message})`);
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped && delayMs > 0) return;
+    if (this.timer) {
+      if (delayMs > 0) return;
+      clearTimeout(this.timer);
+    }
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.flushNow();
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private flushNow(): Promise<void> {
+    this.flushing ??= this.flushLoop().finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
+  }
+
+  private async flushLoop(): Promise<void> {
+    for (;;) {
+      let flushed: number;
+      try {
+        flushed = await this.flushOnce();
+      } catch (error) {
+        this.failed(error as Error);
+        this.schedule(this.retryMs);
+        return;
+      }
+      this.recovered();
+      if (flushed < this.batchSize) {
+        if (flushed > 0 || (await this.redis.llen(this.listKey)) > 0) this.schedule(this.flushMs);
+        return;
+      }
+    }
+  }
+
+  /** One batch: lock, read the head of the list, write it in one transaction, trim it. Returns the count. */
+  private async flushOnce(): Promise<number> {
+    const token = randomUUID();
+    if ((await this.redis.set(this.lockKey, token, 'PX', LOCK_MS, 'NX')) !== 'OK') return 0;
+    try {
+      const items = await this.redis.lrange(this.listKey, 0, this.batchSize - 1);
+      if (items.length === 0) return 0;
+      const ops: TimelineOp[] = [];
+      for (const item of items) {
+        try {
+          ops.push(JSON.parse(item) as TimelineOp);
+        } catch (error) {
+          // Never produced by this writer; kept aside for a person rather than blocking every later call.
+          this.logger.error(`Unreadable timeline operation moved to ${this.listKey}:unreadable: ${(error as Error).message}`);
+          await this.redis.rpush(`${this.listKey}:unreadable`, item);
+        }
+      }
+      await this.apply(ops);
+      await this.redis.eval(TRIM_IF_OWNER, 2, this.listKey, this.lockKey, token, String(items.length));
+      for (const op of ops) {
+        if (op.op !== 'call') continue;
+        this.callsWritten.get(op.callId)?.resolve();
+        this.callsWritten.delete(op.callId);
+      }
+      return items.length;
+    } finally {
+      await this.redis.eval(RELEASE_IF_OWNER, 1, this.lockKey, token);
+    }
+  }
+
+  private async apply(ops: TimelineOp[]): Promise<void> {
+    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    const connecting = pool.connect();
+    let client: PoolClient;
+    try {
+      client = await withTimeout(connecting, APPLY_TIMEOUT_MS, 'connecting to Postgres');
+    } catch (error) {
+      // A connection that arrives after the timeout goes back to the pool instead of leaking.
+      connecting.then(
+        (late) => late.release(),
+        (lateError: Error) => this.logger.debug(`Postgres connection attempt ended: ${lateError.message}`),
+      );
+      throw error;
+    }
+    let broken: Error | undefined;
+    try {
+      await withTimeout(applyTimelineBatch(client, ops, this.logger), APPLY_TIMEOUT_MS, 'writing the timeline batch');
+    } catch (error) {
+      broken = error as Error;
+      throw error;
+    } finally {
+      // A connection that failed mid-transaction is dropped rather than handed to the next query.
+      client.release(broken);
+    }
+  }
+
+  private failed(error: Error): void {
+    if (this.failingSince === null) {
+      this.failingSince = Date.now();
+      this.logger.error(`Postgres refused the call timeline (${error.message}); keeping it in Redis and retrying`);
+    } else {
+      this.logger.debug(`Timeline flush still failing: ${error.message}`);
+    }
+    this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
+  }
+
+  private recovered(): void {
+    this.retryMs = this.flushMs;
+    if (this.failingSince === null) return;
+    this.logger.log(`Call timeline flushing again after ${Math.round((Date.now() - this.failingSince) / 1000)} s`);
+    this.failingSince = null;
+  }
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms ${what}`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * The whole desk against the real thing: Asterisk 22, call-control (ACD on ARI), the api serving the built
+ * web app, Chromium, a SIPp citizen calling 12345 and a SIPp phone at the agent's seat. The agent signs in
+ * and goes ready in the browser; the call reaches them; the screen pop is timed against call-control's
+ * offer; the order is saved linked to the call; the caller hangs up, wrap-up counts down and the agent is
+ * ready again; the call's recording is finalised; the market unit signs and replies in its portal; the
+ * supervisor's wallboard counts the call by push.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Browser, chromium } from 'playwright-core';
+import { findFreePorts } from '@hotline/provisioning';
+import type { HotlineEvent } from '@hotline/realtime';
+import { CallControlHarness, startCallControlHarness, waitFor } from '../support/call-control-harness';
+import { REPO_ROOT } from '../support/api-test-server';
+import { CHROMIUM_ARGS, loginAs, UserPage } from '../support/browser-session';
+import { fillComplaintForMarketUnit, signAndReplyInUnitPortal } from '../support/browser-steps';
+import { runSipp, SippRunResult, SippUas, SIPP_SCENARIOS, startSippUas } from '../support/sipp/sipp.runner';
+import { ensureWebBuild } from '../support/web-build';
+
+jest.setTimeout(10 * 60_000);
+
+const ARTIFACTS = join(REPO_ROOT, 'test', 'artifacts');
+const CALLER = '13800138000';
+const AGENT_ID = 'li-min';
+const WRAP_UP_SECONDS = 6;
+/** Straight to the queue: this test is about the desk, the IVR has its own. */
+const DIRECT_FLOW = { start: 'queue', nodes: { queue: { type: 'queue' } } };
+
+describe('agent desk on a real call (Asterisk, call-control, api, web app in Chromium, SIPp citizen and agent phone)', () => {
+  let h: CallControlHarness;
+  let phone: SippUas;
+  let browser: Browser;
+  let agent: UserPage;
+  let supervisor: UserPage;
+  const opened: UserPage[] = [];
+  let citizen: Promise<SippRunResult>;
+  let callId: string;
+  let orderNumber: string;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await ensureWebBuild();
+    const [phonePort, phoneMedia] = (await findFreePorts(2)) as [number, number];
+    // The agent's phone answers after 300 ms and never hangs up first: the citizen ends the call.
+    phone = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 300, TALK_MS: 300_000 }, localPort: phonePort, mediaPort: phoneMedia, timeoutMs: 600_000 });
+    h = await startCallControlHarness('agent-call', { rtpFrom: 48_000, rtpPorts: 100, withApi: true });
+    await h.db.query(`INSERT INTO ivr_flows (name) VALUES ('direct')`);
+    await h.db.query(`INSERT INTO ivr_flow_versions (flow_name, version, document, created_by) VALUES ('direct', 1, $1, 'test')`, [JSON.stringify(DIRECT_FLOW)]);
+    await h.db.query(`UPDATE ivr_flows SET published_version = 1 WHERE name = 'direct'`);
+    await h.db.query(`UPDATE hotline_lines SET flow_name = 'direct' WHERE number = '12345'`);
+    await h.db.query(`UPDATE acd_skills SET ring_timeout_seconds = 15, wrap_up_seconds = $1`, [WRAP_UP_SECONDS]);
+    await h.db.query(`INSERT INTO acd_seats (id, name, contact_uri) VALUES ('seat-101', '101 席', $1)`, [`sip:seat-101@127.0.0.1:${phonePort}`]);
+    await h.db.query(`INSERT INTO acd_agents (id, name, user_id) SELECT $1, '话务员 李敏', id FROM users WHERE username = 'agent'`, [AGENT_ID]);
+    await h.db.query(`INSERT INTO acd_agent_skills (agent_id, skill, level) VALUES ($1, 'general', 5)`, [AGENT_ID]);
+    for (const what of ['ivr-flows', 'lines', 'seats', 'queues'] as const) expect(await h.commands.send('config.reload', { what, requestedBy: 'test' })).toMatchObject({ ok: true });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    for (const user of opened) await user.context.close();
+    await browser?.close();
+    await h?.commands.send('agent.logout', { agentId: AGENT_ID, requestedBy: 'test' }).catch(() => undefined);
+    await h?.close();
+    await phone?.stop();
+  });
+
+  const open = async (username: string, landing: string) => {
+    const user = await loginAs(browser, h.api.url, username, landing);
+    opened.push(user);
+    return user;
+  };
+  const shot = (user: UserPage, name: string) => user.page.screenshot({ path: join(ARTIFACTS, name), animations: 'disabled' });
+  const eventOf = <T extends HotlineEvent['type']>(type: T, id: string) => h.published.find((event) => event.type === type && (event.payload as { callId?: string }).callId === id);
+
+  it('the agent signs in at a seat and goes ready in the browser; the wallboard shows the agent', async () => {
+    supervisor = await open('supervisor', '/wallboard');
+    agent = await open('agent', '/agent');
+    const { page } = agent;
+    await page.locator('[data-testid="agent-state"][data-state="logged_out"]').waitFor();
+    await page.locator('[data-testid="agent-seat"]').fill('seat-101');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="agent-state"][data-state="not_ready"]').waitFor({ timeout: 5_000 });
+    await page.keyboard.press('F8');
+    await page.locator('[data-testid="agent-state"][data-state="ready"]').waitFor({ timeout: 5_000 });
+    // call-control's own record agrees with the screen.
+    const logged = await h.db.query(`SELECT state FROM acd_agent_state_log WHERE agent_id = $1 ORDER BY id`, [AGENT_ID]);
+    expect(logged.rows.map((row) => row.state)).toEqual(['not_ready', 'ready']);
+    await supervisor.page.locator('[data-testid="agent-grid"]', { hasText: 'seat-101' }).waitFor({ timeout: 5_000 });
+    await shot(agent, 'agent-call.ready.zh-CN.png');
+  });
+
+  it('a citizen calls 12345: the wallboard counts it and the desk pops it within 1 s of the offer', async () => {
+    const started = supervisor.page.locator('[data-testid="count-started"]');
+    const startedBefore = Number(await started.textContent());
+    const [sipPort, mediaPort, rtpPort] = (await findFreePorts(3)) as [number, number, number];
+    citizen = runSipp({
+      scenarioFile: SIPP_SCENARIOS.citizenTalk,
+      variables: { PRE_DTMF_MS: 500, DTMF_SEQUENCE: '', POST_DTMF_MS: 25_000 },
+      service: '12345',
+      remoteHost: '127.0.0.1',
+      remotePort: h.asterisk.sipPort,
+      localPort: sipPort,
+      mediaPort,
+      keys: { caller: CALLER, rtp_port: rtpPort },
+      timeoutMs: 90_000,
+    });
+
+    const pop = agent.page.locator('[data-testid="agent-calls"] li', { hasText: CALLER }).locator('.call-card__pop');
+    await pop.waitFor({ timeout: 20_000 });
+    const poppedAt = Date.now();
+    const offered = h.published.find((event) => event.type === 'call.offered' && (event.payload as { agentId: string }).agentId === AGENT_ID);
+    expect(offered).toBeDefined();
+    callId = (offered!.payload as { callId: string }).callId;
+    const popLatencyMs = poppedAt - Date.parse(offered!.occurredAt);
+    // Measured from call-control's offer (the agent leg is being originated over ARI) to the pop on screen.
+    process.stdout.write(`screen pop: ${popLatencyMs} ms after call.offered\n`);
+    expect(popLatencyMs).toBeLessThan(1_000);
+
+    await agent.page.locator('[data-testid="agent-state"][data-state="on_call"]').waitFor({ timeout: 10_000 });
+    const connected = eventOf('call.connected', callId);
+    expect(connected?.payload).toMatchObject({ agentId: AGENT_ID, skill: 'general' });
+    await expect(agent.page.locator('[data-testid="field-caller-phone"]').inputValue()).resolves.toBe(CALLER);
+
+    await supervisor.page.locator('[data-testid="count-started"]', { hasText: String(startedBefore + 1) }).waitFor({ timeout: 2_000 });
+    await supervisor.page.locator('[data-testid="live-calls"] tr.el-table__row', { hasText: CALLER }).waitFor({ timeout: 2_000 });
+    await supervisor.page.locator('[data-testid="agent-grid"] [data-state="on_call"]').waitFor({ timeout: 2_000 });
+    // The queue's figures arrive by push too (the api asks call-control after each queue event): the call
+    // was answered, no one waits now, and with the only agent on a call the next caller's wait is estimated.
+    const queueRow = supervisor.page.locator('[data-testid="queue-grid"] tr.el-table__row', { hasText: 'general' });
+    await queueRow.waitFor({ timeout: 3_000 });
+    await expect(queueRow.locator('[data-testid="queue-longest-wait"]').textContent()).resolves.toBe('00:00');
+    await queueRow.locator('[data-testid="queue-ewt"]', { hasText: /^\d\d:\d\d$/ }).waitFor({ timeout: 3_000 });
+    await shot(supervisor, 'agent-call.wallboard.zh-CN.png');
+    await shot(agent, 'agent-call.pop.zh-CN.png');
+  });
+
+  it('the agent fills and saves the order during the call; it is linked to the call', async () => {
+    const { page } = agent;
+    await fillComplaintForMarketUnit(page, {
+      callerName: '陈先生',
+      subject: '预付卡商家闭店拒不退款',
+      content: '诉求人在博乐市某美容店办理预付卡，商家突然闭店，余额约 1500 元无法退还，要求协调退款。',
+    });
+    await shot(agent, 'agent-call.form.zh-CN.png');
+    await page.keyboard.press('Alt+KeyS');
+    const saved = page.locator('[data-testid="agent-saved"]');
+    await saved.waitFor({ timeout: 10_000 });
+    const text = (await saved.textContent()) ?? '';
+    expect(text).toMatch(/工单 \d{13} 已派往 州市场监督管理局/);
+    orderNumber = /\d{13}/.exec(text)![0];
+    const linked = await h.db.query(`SELECT c.call_id FROM work_order_calls c JOIN work_orders o ON o.id = c.order_id WHERE o.number = $1`, [orderNumber]);
+    expect(linked.rows).toEqual([{ call_id: callId }]);
+  });
+
+  it('the caller hangs up: wrap-up counts down on the desk, then the agent is ready again; the recording is finalised', async () => {
+    const { page } = agent;
+    const result = await citizen;
+    expect(result.counters.successfulCalls).toBe(1);
+    const wrapUp = page.locator('[data-testid="wrap-up-remaining"]');
+    await wrapUp.waitFor({ timeout: 5_000 });
+    await expect(page.locator('[data-testid="agent-state"]').getAttribute('data-state')).resolves.toBe('wrap_up');
+    const first = Number(await wrapUp.getAttribute('data-seconds'));
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThanOrEqual(WRAP_UP_SECONDS);
+    await shot(agent, 'agent-call.wrap-up.zh-CN.png');
+    // It counts down, second by second.
+    await page.locator(`[data-testid="wrap-up-remaining"][data-seconds="${first - 1}"]`).waitFor({ timeout: 2_500 });
+    await page.locator('[data-testid="agent-state"][data-state="ready"]').waitFor({ timeout: (WRAP_UP_SECONDS + 5) * 1_000 });
+    await wrapUp.waitFor({ state: 'detached' });
+    const states = await h.db.query(`SELECT state FROM acd_agent_state_log WHERE agent_id = $1 ORDER BY id`, [AGENT_ID]);
+    expect(states.rows.map((row) => row.state)).toEqual(['not_ready', 'ready', 'ringing', 'on_call', 'wrap_up', 'ready']);
+
+    await waitFor(async () => (await h.db.query(`SELECT 1 FROM recordings WHERE call_id = $1 AND status = 'finalised'`, [callId])).rowCount === 1, 30_000, 'the call recording');
+    const recording = (await h.db.query(`SELECT duration_ms FROM recordings WHERE call_id = $1`, [callId])).rows[0];
+    expect(recording.duration_ms).toBeGreaterThan(5_000);
+    // Today's figures on the wallboard count the answered call.
+    await supervisor.page.locator('[data-testid="tile-answered"]', { hasText: '1' }).waitFor({ timeout: 3_000 });
+    await shot(supervisor, 'agent-call.wallboard-after.zh-CN.png');
+    expect(agent.errors).toEqual([]);
+    expect(supervisor.errors).toEqual([]);
+  });
+
+  it('the market unit signs the order and replies in its portal', async () => {
+    const unit = await open('market.handler', '/unit');
+    await signAndReplyInUnitPortal(unit.page, orderNumber, () => shot(unit, 'agent-call.unit-reply.zh-CN.png').then(() => undefined));
+    const order = (await h.db.query(`SELECT status FROM work_orders WHERE number = $1`, [orderNumber])).rows[0];
+    expect(order.status).toBe('replied');
+    expect(unit.errors).toEqual([]);
+  });
+});
