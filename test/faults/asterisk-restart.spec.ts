@@ -52,6 +52,8 @@ describe('fault: Asterisk restarts under call-control (real Asterisk, call-contr
     const kept = JSON.parse((await h.redis.get(`${h.config.REDIS_PREFIX}:health:asterisk`))!);
     expect(kept).toMatchObject({ alarm: 'asterisk_restart', lostCallIds: expect.arrayContaining(openCalls) });
 
+    // A graceful restart hangs the channels up itself (Asterisk's shutdown cause), a crash leaves them open:
+    // either way the record says the restart ended them.
     const ended = await h.db.query(`SELECT status, hangup_cause_text FROM calls WHERE id = ANY($1)`, [openCalls]);
     expect(ended.rows).toEqual(openCalls.map(() => ({ status: 'ended', hangup_cause_text: 'asterisk_restart' })));
     // Every lost call has its end in the timeline and on the bus.

@@ -23,6 +23,7 @@ import { CallSessionRegistry } from './calls/call-session.registry';
 import { CallSessionService } from './calls/call-session.service';
 import { HotlineStasisHandler } from './calls/hotline-stasis.handler';
 import { AsteriskRestartMonitor } from './health/asterisk-restart.monitor';
+import { LostCallRepository } from './health/lost-call.repository';
 import { CallControlCommandDispatcher } from './commands/call-control-command.dispatcher';
 import { ConditionEvaluator } from './ivr/condition.evaluator';
 import { IvrFlowCatalog } from './ivr/ivr-flow.catalog';
@@ -106,6 +107,7 @@ export class CallControlModule {
         SurveyCallCommandConsumer,
         // Health (issue 9)
         AsteriskRestartMonitor,
+        LostCallRepository,
       ],
     };
   }

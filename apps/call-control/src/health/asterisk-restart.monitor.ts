@@ -1,34 +1,44 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { CLOCK, Clock } from '@hotline/common';
 import { APP_CONFIG, AppConfig } from '@hotline/config';
 import type { SystemAlarmPayload } from '@hotline/realtime';
 import { REDIS_CLIENT } from '@hotline/redis';
-import { AMI_GATEWAY, AmiGateway, AriChannel } from '@hotline/telephony';
+import { AMI_GATEWAY, AmiGateway, ARI_GATEWAY, AriChannel, AriGateway } from '@hotline/telephony';
 import { CallEventPublisher } from '../calls/call-event.publisher';
 import { CallLogRepository } from '../calls/call-log.repository';
 import { CallSessionRegistry } from '../calls/call-session.registry';
 import { CallSessionService } from '../calls/call-session.service';
+import { LostCallRepository } from './lost-call.repository';
 
 /** Hangup cause text of calls that were up when Asterisk restarted (no Q.850 cause: nobody hung up). */
 export const ASTERISK_RESTART_CAUSE = 'asterisk_restart';
 const AMI_WAIT_MS = 15_000;
+/** How often the ARI connection is looked at, to know when it went away. */
+const WATCH_MS = 250;
+/** A graceful restart hangs channels up (shutdown cause) this long at most before the websocket closes. */
+const SHUTDOWN_WINDOW_MS = 5_000;
 
 /**
  * Knows which Asterisk run call-control talks to (CoreStatus startup time, kept in Redis so a restarted
  * call-control knows it too). After an ARI (re)connect to a different run, every call whose channel did not
  * survive is ended with cause asterisk_restart - before the ACD and the call service reconcile, so they
- * find nothing left to guess about - and an alarm goes out: an error in the log, a `system.alarm` event on
+ * find nothing left to guess about; calls Asterisk itself hung up while shutting down (graceful restart) get
+ * that cause text too - and an alarm goes out: an error in the log, a `system.alarm` event on
  * the realtime bus, and the alarm kept in Redis (`<prefix>:health:asterisk`) for health checks.
  */
 @Injectable()
-export class AsteriskRestartMonitor {
+export class AsteriskRestartMonitor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AsteriskRestartMonitor.name);
   private readonly runKey: string;
   private readonly alarmKey: string;
   private lastAlarm: SystemAlarmPayload | null = null;
+  /** Last moment ARI was seen connected (null: not since this process started). */
+  private lastConnectedAt: number | null = null;
+  private watch: NodeJS.Timeout | null = null;
 
   constructor(
+    @Inject(ARI_GATEWAY) private readonly ari: AriGateway,
     @Inject(AMI_GATEWAY) private readonly ami: AmiGateway,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -37,9 +47,21 @@ export class AsteriskRestartMonitor {
     private readonly sessions: CallSessionRegistry,
     private readonly callService: CallSessionService,
     private readonly events: CallEventPublisher,
+    private readonly lostCalls: LostCallRepository,
   ) {
     this.runKey = `${config.REDIS_PREFIX}:health:asterisk-run`;
     this.alarmKey = `${config.REDIS_PREFIX}:health:asterisk`;
+  }
+
+  onApplicationBootstrap(): void {
+    this.watch = setInterval(() => {
+      if (this.ari.isConnected()) this.lastConnectedAt = Date.now();
+    }, WATCH_MS);
+    this.watch.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.watch) clearInterval(this.watch);
   }
 
   /** The last alarm this process raised (null: none since it started). */
@@ -65,13 +87,18 @@ export class AsteriskRestartMonitor {
     const live = new Set(channels.map((channel) => channel.id));
     const lost = (await this.calls.listOpenCalls()).filter((call) => !live.has(call.channelId));
     for (const call of lost) await this.endLost(call);
+    const hungUpByShutdown =
+      this.lastConnectedAt === null
+        ? []
+        : await this.lostCalls.markEndedInWindow(new Date(this.lastConnectedAt - SHUTDOWN_WINDOW_MS), new Date(this.lastConnectedAt + WATCH_MS * 2), ASTERISK_RESTART_CAUSE);
+    const lostCallIds = [...new Set([...lost.map((call) => call.id), ...hungUpByShutdown])];
     const alarm: SystemAlarmPayload = {
       alarm: 'asterisk_restart',
       severity: 'critical',
-      message: `Asterisk restarted (run of ${previous} replaced by ${startedAt}); ${lost.length} call(s) lost`,
+      message: `Asterisk restarted (run of ${previous} replaced by ${startedAt}); ${lostCallIds.length} call(s) lost`,
       asteriskStartedAt: startedAt,
       previousAsteriskStartedAt: previous,
-      lostCallIds: lost.map((call) => call.id),
+      lostCallIds,
     };
     this.lastAlarm = alarm;
     this.logger.error(alarm.message);
