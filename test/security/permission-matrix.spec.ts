@@ -115,6 +115,7 @@ const ACCESS: Record<string, Access> = {
   'POST /api/acd/agents/{agentId}/logout': [Role.Agent, Role.Supervisor],
   'PUT /api/acd/agents/{agentId}/state': [Role.Agent, Role.Supervisor],
   'GET /api/acd/queues': [...ADMIN_OR_SUPERVISOR, Role.Agent],
+  'PUT /api/acd/queues/{skill}': [Role.Admin],
   'GET /api/acd/queues/{skill}/stats': ADMIN_OR_SUPERVISOR,
   'GET /api/acd/abandoned': ADMIN_OR_SUPERVISOR,
   'POST /api/acd/callbacks': ADMIN_OR_SUPERVISOR,

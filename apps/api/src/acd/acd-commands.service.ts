@@ -12,6 +12,16 @@ export class AcdSubjectNotFoundError extends DomainError {
   }
 }
 
+/** A queue that overflows to itself, or to a skill that does not exist, would strand its callers. */
+export class InvalidOverflowError extends DomainError {
+  readonly kind = DomainErrorKind.Invalid;
+  constructor(skill: string, overflowSkill: string, why: 'self' | 'unknown') {
+    super('INVALID_OVERFLOW', why === 'self' ? `Queue ${skill} cannot overflow to itself` : `Queue ${skill} overflows to ${overflowSkill}, which does not exist`, {
+      issues: [{ field: 'overflowSkill', rule: why === 'self' ? 'not_self' : 'exists', message: why === 'self' ? 'a queue cannot overflow to itself' : `no skill ${overflowSkill}` }],
+    });
+  }
+}
+
 export class NotYourAgentError extends DomainError {
   readonly kind = DomainErrorKind.Forbidden;
   constructor(agentId: string, own: string | null) {

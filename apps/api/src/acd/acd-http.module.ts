@@ -7,6 +7,8 @@ import { AcdCommandsService } from './acd-commands.service';
 import { AgentsController } from './agents.controller';
 import { QueuesController } from './queues.controller';
 import { QueueStatsRelay } from './queue-stats.relay';
+import { QueueSettingsRepository } from './queue-settings.repository';
+import { QueueSettingsService } from './queue-settings.service';
 import { RedisEventPublisher } from '@hotline/redis';
 import { CLOCK, SystemClock } from '@hotline/common';
 
@@ -14,6 +16,6 @@ import { CLOCK, SystemClock } from '@hotline/common';
 @Module({
   imports: [AcdModule, AuthModule, CallControlClientModule],
   controllers: [AgentsController, QueuesController],
-  providers: [CallControlReloader, AcdCommandsService, QueueStatsRelay, RedisEventPublisher, { provide: CLOCK, useClass: SystemClock }],
+  providers: [CallControlReloader, AcdCommandsService, QueueSettingsRepository, QueueSettingsService, QueueStatsRelay, RedisEventPublisher, { provide: CLOCK, useClass: SystemClock }],
 })
 export class AcdHttpModule {}

@@ -24,3 +24,17 @@ export const seatBodySchema = z
   .refine((seat) => seat.contactUri !== null || seat.password !== null, { message: 'a seat is either a fixed phone (contactUri) or registers (password)', path: ['contactUri'] });
 export const callbackBodySchema = z.object({ number: z.string().regex(/^[0-9]{3,20}$/), skill: code, callId: z.string().uuid().optional() }).strict();
 export const dayQuerySchema = z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD (China time)').optional() });
+/** A skill and its queue's settings; the ranges are the database's CHECKs, so a 400 comes before a 500. */
+export const queueBodySchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    ringTimeoutSeconds: z.number().int().min(5).max(120).default(15),
+    wrapUpSeconds: z.number().int().min(0).max(600).default(10),
+    announceEverySeconds: z.number().int().min(10).max(600).default(30),
+    maxWaitSeconds: z.number().int().min(10).max(3600).default(300),
+    overflowSkill: code.nullable().default(null),
+    callbackOffer: z.boolean().default(true),
+    serviceLevelSeconds: z.number().int().min(1).max(600).default(15),
+    minLevel: z.number().int().min(1).max(10).default(1),
+  })
+  .strict();

@@ -7,7 +7,8 @@ import { Actor, Role } from '@hotline/org';
 import { AcdCommandsService } from './acd-commands.service';
 import { CallControlReloader } from '../ivr/live-reload';
 import { openApi, ZodPipe } from '../work-orders/zod-request';
-import { callbackBodySchema, dayQuerySchema, seatBodySchema, skillSchema } from './acd.schemas';
+import { callbackBodySchema, dayQuerySchema, queueBodySchema, seatBodySchema, skillSchema } from './acd.schemas';
+import { QueueSettingsService } from './queue-settings.service';
 
 /** Queues (one per skill), their live and daily figures, the abandoned-call list, callbacks and seats. */
 @ApiTags('acd')
@@ -16,7 +17,12 @@ import { callbackBodySchema, dayQuerySchema, seatBodySchema, skillSchema } from 
 @Roles(Role.Supervisor, Role.Admin)
 @Controller('acd')
 export class QueuesController {
-  constructor(private readonly repository: AcdAdminRepository, private readonly commands: AcdCommandsService, private readonly reloader: CallControlReloader) {}
+  constructor(
+    private readonly repository: AcdAdminRepository,
+    private readonly commands: AcdCommandsService,
+    private readonly reloader: CallControlReloader,
+    private readonly queueSettings: QueueSettingsService,
+  ) {}
 
   @Get('queues')
   // Agents read the settings too: the desk counts their wrap-up down from the queue's wrap-up length.
@@ -24,6 +30,15 @@ export class QueuesController {
   @ApiOperation({ summary: 'Queue settings per skill (ring timeout, wrap-up, announcements, max wait, overflow, callback offer, SL threshold)' })
   queues() {
     return this.repository.queues();
+  }
+
+  @Put('queues/:skill')
+  @Roles(Role.Admin)
+  @ApiOperation({ summary: 'Create or change a skill and its queue settings; call-control re-reads them at once' })
+  @ApiBody({ schema: openApi(queueBodySchema) })
+  async saveQueue(@Param('skill', new ZodPipe(skillSchema)) skill: string, @Body(new ZodPipe(queueBodySchema)) body: z.output<typeof queueBodySchema>, @CurrentActor() actor: Actor) {
+    const queue = await this.queueSettings.save(skill, body);
+    return { ...queue, liveReload: await this.reloader.reload('queues', actor.username) };
   }
 
   @Get('queues/:skill/stats')
