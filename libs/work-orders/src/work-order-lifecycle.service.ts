@@ -140,6 +140,8 @@ export class WorkOrderLifecycleService {
         : disposition.kind === 'not_accepted' ? S.NotAccepted
         : S.Transferred;
       const dispatchDue = status === S.Accepted && preset.rules.dispatch ? computeDeadline(calendar, now, preset.rules.dispatch) : null;
+      // A call of this matter was transferred to 110/119/120/122 (call_transfers): an emergency-linked matter.
+      const emergencyTransferred = await this.repository.hasEmergencyTransfer(tx, input.callIds ?? []);
       const order: WorkOrder = {
         id,
         number,
@@ -161,7 +163,7 @@ export class WorkOrderLifecycleService {
         contactPreference: input.caller.contactPreference,
         // A reporter's identity is never passed to the unit (Bortala 第二十九条): reports are always confidential.
         confidential: input.confidential || input.type === RequestType.Report,
-        emergencyLinked: input.emergencyLinked ?? false,
+        emergencyLinked: (input.emergencyLinked ?? false) || emergencyTransferred,
         intakeBy,
         receivedAt: now,
         leadUnitId: null,
@@ -636,7 +638,10 @@ export class WorkOrderLifecycleService {
         throw new InvalidWorkOrderInputError(WorkOrderErrorCode.InvalidInput, `Call ${input.callId} does not exist`, { field: 'callId' });
       }
       const linked = await this.repository.linkCall(tx, before.id, input.callId, input.recordingRef ?? null);
-      return { after: before, payload: { callId: input.callId, recordingRef: input.recordingRef ?? null, alreadyLinked: !linked } };
+      // A call transferred to an emergency line makes the matter emergency-linked (its deadlines apply from the next dispatch).
+      const emergency = !before.emergencyLinked && (await this.repository.hasEmergencyTransfer(tx, [input.callId]));
+      const after = emergency ? { ...before, emergencyLinked: true } : before;
+      return { after, payload: { callId: input.callId, recordingRef: input.recordingRef ?? null, alreadyLinked: !linked, ...(emergency ? { emergencyLinked: true } : {}) } };
     });
   }
 

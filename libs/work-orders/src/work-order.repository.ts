@@ -311,6 +311,13 @@ export class WorkOrderRepository {
     return rows as { callId: string; recordingRef: string | null }[];
   }
 
+  /** Whether any of these calls was transferred to an emergency line (call_transfers, issue 7). */
+  async hasEmergencyTransfer(tx: Sql, callIds: string[]): Promise<boolean> {
+    if (callIds.length === 0) return false;
+    const { rows } = await tx.query(`SELECT 1 FROM call_transfers WHERE call_id = ANY($1::uuid[]) AND emergency LIMIT 1`, [callIds]);
+    return rows.length > 0;
+  }
+
   async callExists(tx: Sql, callId: string): Promise<boolean> {
     const { rows } = await tx.query(`SELECT 1 FROM calls WHERE id = $1`, [callId]);
     return rows.length > 0;

@@ -187,7 +187,7 @@ export class CallSessionService {
   channelDestroyed(channelId: string, hangup: HangupInfo): Promise<void> {
     if (this.sessions.get(channelId)) return this.callEnded(channelId, hangup);
     if (this.acd.legEnded(channelId, hangup.cause)) return Promise.resolve();
-    this.transfers.legEnded(channelId);
+    this.transfers.legEnded(channelId, hangup.cause);
     return Promise.resolve();
   }
 

@@ -6,6 +6,7 @@ import { ARI_GATEWAY, AriChannel, AriGateway, NORMAL_CLEARING } from '@hotline/t
 import { CallEventPublisher } from '../calls/call-event.publisher';
 import { CallLogRepository } from '../calls/call-log.repository';
 import { CallSession, CallSessionRegistry } from '../calls/call-session.registry';
+import { AgentTransferService, xferBridgeOf as bridgeOf } from './agent-transfer.service';
 
 interface TransferLeg {
   callId: string;
@@ -19,6 +20,8 @@ const RING_SECONDS = 30;
  * Transfer to an allow-listed external number (the IVR's transfer node, e.g. an emergency line): the far
  * end is dialled out and bridged with the caller; the caller's MixMonitor keeps recording both sides.
  * If the far end does not answer, the caller is not dropped: `onFailure` hands them to an agent.
+ * Agents' transfers (warm/blind) are AgentTransferService's; this is the one entry for transfer legs, so
+ * their events are passed on to it.
  */
 @Injectable()
 export class TransferService {
@@ -34,6 +37,7 @@ export class TransferService {
     private readonly sessions: CallSessionRegistry,
     private readonly calls: CallLogRepository,
     private readonly events: CallEventPublisher,
+    private readonly agentTransfers: AgentTransferService,
   ) {}
 
   /** What to do with a caller whose transfer failed (the call service queues them for an agent). */
@@ -66,11 +70,12 @@ export class TransferService {
   }
 
   isTransferLeg(channelId: string): boolean {
-    return this.legs.has(channelId);
+    return this.legs.has(channelId) || this.agentTransfers.isLeg(channelId);
   }
 
   /** StasisStart of the far end: bridge it with the caller. */
   answered(channel: AriChannel): Promise<void> {
+    if (!this.legs.has(channel.id) && this.agentTransfers.isLeg(channel.id)) return this.agentTransfers.answered(channel);
     const leg = this.legs.get(channel.id);
     return this.serial.run(channel.id, async () => {
       const session = leg ? this.sessions.byCallId(leg.callId) : undefined;
@@ -86,9 +91,9 @@ export class TransferService {
   }
 
   /** The far end is gone: before answering, the caller goes to an agent; after, the call is over. */
-  legEnded(channelId: string): boolean {
+  legEnded(channelId: string, cause: number | null = null): boolean {
     const leg = this.legs.get(channelId);
-    if (!leg) return false;
+    if (!leg) return this.agentTransfers.legEnded(channelId, cause);
     this.legs.delete(channelId);
     void this.serial.run(channelId, async () => {
       const session = this.sessions.byCallId(leg.callId);
@@ -106,6 +111,7 @@ export class TransferService {
 
   /** The caller hung up: the far end goes too. */
   async callerLeft(session: CallSession): Promise<void> {
+    await this.agentTransfers.callerLeft(session);
     for (const [legId, leg] of this.legs) {
       if (leg.callId !== session.callId) continue;
       this.legs.delete(legId);
@@ -118,8 +124,4 @@ export class TransferService {
     await this.ari.stopMoh(session.channelId).catch((error: Error) => this.logger.debug(`stop MOH: ${error.message}`));
     if (this.fallback) await this.fallback(session);
   }
-}
-
-function bridgeOf(callId: string): string {
-  return `xfer-bridge-${callId}`;
 }

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+/** An active entry of the transfer allow-list (ivr_transfer_destinations, shared with the IVR's transfer node). */
+export interface TransferDestination {
+  id: string;
+  number: string;
+  name: string;
+  emergency: boolean;
+  ringTimeoutSeconds: number;
+}
+
+export type TransferOutcome = 'completed' | 'cancelled' | 'busy' | 'no_answer' | 'failed' | 'caller_left' | 'destination_left';
+
+export interface NewCallTransfer {
+  id: string;
+  callId: string;
+  destination: TransferDestination;
+  mode: 'warm' | 'blind';
+  agentId: string;
+  requestedBy: string;
+  startedAt: Date;
+}
+
+/** The allow-list as call-control reads it, and the trail of each transfer (call_transfers). */
+@Injectable()
+export class CallTransferRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async destination(id: string): Promise<TransferDestination | null> {
+    const rows: Array<{ id: string; number: string; name: string; kind: string; ring_timeout_seconds: number }> = await this.dataSource.query(
+      `SELECT id, number, name, kind, ring_timeout_seconds FROM ivr_transfer_destinations WHERE id = $1 AND active`,
+      [id],
+    );
+    const row = rows[0];
+    return row ? { id: row.id, number: row.number, name: row.name, emergency: row.kind === 'emergency', ringTimeoutSeconds: row.ring_timeout_seconds } : null;
+  }
+
+  async started(transfer: NewCallTransfer): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO call_transfers (id, call_id, destination_id, destination_number, destination_name, emergency, mode, agent_id, requested_by, state, started_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'dialling', $10)`,
+      [transfer.id, transfer.callId, transfer.destination.id, transfer.destination.number, transfer.destination.name, transfer.destination.emergency, transfer.mode, transfer.agentId, transfer.requestedBy, transfer.startedAt],
+    );
+  }
+
+  async answered(id: string, at: Date): Promise<void> {
+    await this.dataSource.query(`UPDATE call_transfers SET state = 'consulting', answered_at = $2 WHERE id = $1`, [id, at]);
+  }
+
+  async conference(id: string, at: Date): Promise<void> {
+    await this.dataSource.query(`UPDATE call_transfers SET state = 'conference', conference_at = $2 WHERE id = $1`, [id, at]);
+  }
+
+  async ended(id: string, outcome: TransferOutcome, at: Date, hangupCause: number | null): Promise<void> {
+    await this.dataSource.query(`UPDATE call_transfers SET state = 'ended', outcome = $2, ended_at = $3, hangup_cause = $4 WHERE id = $1 AND state <> 'ended'`, [id, outcome, at, hangupCause]);
+  }
+}
