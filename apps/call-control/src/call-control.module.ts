@@ -49,6 +49,7 @@ import { SurveyCallCommandConsumer } from './surveys/survey-call-command.consume
 import { SurveyCallEventsHandler } from './surveys/survey-call-events.handler';
 import { SurveyCallService } from './surveys/survey-call.service';
 import { CallOrderDraftRepository } from './work-orders/call-order-draft.repository';
+import { PgTransactionRunner, TransactionRunner, WorkOrderCallLinkService, WorkOrderRepository } from '@hotline/work-orders';
 
 @Module({})
 export class CallControlModule {
@@ -82,6 +83,10 @@ export class CallControlModule {
         { provide: PROGRESS_LOOKUP, useClass: WorkOrderProgressAdapter },
         VoiceMessageService,
         CallOrderDraftRepository,
+        // Call ↔ work order: the link rule and the order's timeline entry (libs/work-orders), without pg-boss.
+        { provide: TransactionRunner, useClass: PgTransactionRunner },
+        WorkOrderRepository,
+        WorkOrderCallLinkService,
         TransferService,
         AgentTransferService,
         CallTransferRepository,

@@ -1,4 +1,4 @@
-import type { CallEventDto, CallSummaryDto } from '@hotline/contracts';
+import type { CallEventDto, CallLinkedOrderDto, CallSummaryDto } from '@hotline/contracts';
 import type { CallEntity, CallEventEntity } from '@hotline/database';
 
 export function toCallEventDto(event: CallEventEntity): CallEventDto {
@@ -12,7 +12,7 @@ export function toCallEventDto(event: CallEventEntity): CallEventDto {
 }
 
 /** `events` must already be this call's, ordered by sequence. */
-export function toCallSummaryDto(call: CallEntity, events: readonly CallEventEntity[]): CallSummaryDto {
+export function toCallSummaryDto(call: CallEntity, events: readonly CallEventEntity[], linkedOrders: CallLinkedOrderDto[] = [], agentId: string | null = null): CallSummaryDto {
   return {
     id: call.id,
     channelId: call.channelId,
@@ -27,5 +27,7 @@ export function toCallSummaryDto(call: CallEntity, events: readonly CallEventEnt
     hangupCause: call.hangupCause,
     hangupCauseText: call.hangupCauseText,
     events: events.map(toCallEventDto),
+    linkedOrders,
+    agentId,
   };
 }

@@ -1,6 +1,8 @@
 import type { ObjectLiteral, Repository } from 'typeorm';
 import type { CallEntity, CallEventEntity } from '@hotline/database';
-import { CallNotFoundError, InvalidCallsQueryError } from './calls.errors';
+import { Actor, Role } from '@hotline/org';
+import type { CallLinksRepository } from './call-links.repository';
+import { CallNotFoundError, CallsForbiddenError, InvalidCallsQueryError } from './calls.errors';
 import { CallsQueryService } from './calls-query.service';
 
 const callId = '6f1c2b7e-3d4a-4c5b-9e8f-0a1b2c3d4e5f';
@@ -45,11 +47,20 @@ function rejection(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
+const actor = (role: Role, userId = 'u-1'): Actor => ({ userId, username: role, roles: [role], unitId: null }) as Actor;
+const agent = actor(Role.Agent);
+
 describe('CallsQueryService', () => {
   const setup = (calls: CallEntity[] = [call()], events: CallEventEntity[] = []) => {
     const callRepo = fakeRepository(calls);
     const eventRepo = fakeRepository(events);
-    return { service: new CallsQueryService(callRepo.repository, eventRepo.repository), callRepo, eventRepo };
+    const links = {
+      linkedOrders: jest.fn(async () => new Map([[callId, [{ id: 'o-1', number: '2026112300001', status: 'handling', subject: '噪声', linkedAt: '2026-11-23T10:00:06.000Z' }]]])),
+      answeringAgents: jest.fn(async () => new Map([[callId, 'agent-07']])),
+      callsAnsweredBy: jest.fn(async () => [callId]),
+      agentOfUser: jest.fn(async (userId: string) => (userId === 'u-1' ? 'agent-07' : null)),
+    };
+    return { service: new CallsQueryService(callRepo.repository, eventRepo.repository, links as unknown as CallLinksRepository), callRepo, eventRepo, links };
   };
 
   describe('listLatest limit', () => {
@@ -60,7 +71,7 @@ describe('CallsQueryService', () => {
       ['100', 100],
     ])('accepts %p as %p, newest first', async (raw, expected) => {
       const { service, callRepo } = setup();
-      const list = await service.listLatest(raw);
+      const list = await service.listLatest(agent, raw);
       expect(list.limit).toBe(expected);
       expect(callRepo.find).toHaveBeenCalledWith(expect.objectContaining({ take: expected, order: expect.objectContaining({ startedAt: 'DESC' }) }));
     });
@@ -74,7 +85,7 @@ describe('CallsQueryService', () => {
       [['5', '6'], 'single', 'must be given once'],
     ])('refuses %p with rule %p before touching the database', async (raw, rule, message) => {
       const { service, callRepo } = setup();
-      const error = await rejection(service.listLatest(raw));
+      const error = await rejection(service.listLatest(agent, raw));
       expect(error).toBeInstanceOf(InvalidCallsQueryError);
       expect((error as InvalidCallsQueryError).issues).toEqual([{ field: 'limit', rule, message }]);
       expect(callRepo.find).not.toHaveBeenCalled();
@@ -85,7 +96,7 @@ describe('CallsQueryService', () => {
     const ringing = call({ id: 'a1b2c3d4-0000-4000-8000-000000000001', status: 'ringing', answeredAt: null, endedAt: null, hangupCause: null, hangupCauseText: null });
     const { service } = setup([ringing, call()], [event(1, 'call.started'), event(2, 'call.dtmf', { digit: '1' })]);
 
-    const list = await service.listLatest();
+    const list = await service.listLatest(agent);
 
     expect(list.items.map((item) => [item.id, item.durationMs, item.events.length])).toEqual([
       [ringing.id, null, 0],
@@ -96,29 +107,59 @@ describe('CallsQueryService', () => {
 
   it('skips the events query when there are no calls', async () => {
     const { service, eventRepo } = setup([]);
-    expect(await service.listLatest()).toEqual({ limit: 20, items: [] });
+    expect(await service.listLatest(agent)).toEqual({ limit: 20, items: [] });
     expect(eventRepo.find).not.toHaveBeenCalled();
   });
 
   describe('getById', () => {
     it('refuses an id that is not a UUID', async () => {
       const { service, callRepo } = setup();
-      const error = await rejection(service.getById('42'));
+      const error = await rejection(service.getById(agent, '42'));
       expect((error as InvalidCallsQueryError).issues).toEqual([{ field: 'id', rule: 'uuid', message: 'must be a UUID' }]);
       expect(callRepo.findOneBy).not.toHaveBeenCalled();
     });
 
     it('throws a typed not-found error for an unknown call', async () => {
       const { service } = setup([]);
-      const error = await rejection(service.getById(callId.toUpperCase()));
+      const error = await rejection(service.getById(agent, callId.toUpperCase()));
       expect(error).toBeInstanceOf(CallNotFoundError);
       expect((error as CallNotFoundError).callId).toBe(callId);
     });
 
     it('returns the call with its timeline', async () => {
       const { service } = setup([call()], [event(1, 'call.started')]);
-      const found = await service.getById(callId);
-      expect(found).toMatchObject({ id: callId, callerNumber: '13800138000', hangupCause: 16, events: [{ type: 'call.started' }] });
+      const found = await service.getById(agent, callId);
+      expect(found).toMatchObject({ id: callId, callerNumber: '13800138000', hangupCause: 16, events: [{ type: 'call.started' }], agentId: 'agent-07' });
+      expect(found.linkedOrders).toEqual([{ id: 'o-1', number: '2026112300001', status: 'handling', subject: '噪声', linkedAt: '2026-11-23T10:00:06.000Z' }]);
+    });
+
+    it('masks the caller number, in the call and its timeline, for roles that do not talk to callers', async () => {
+      const { service } = setup([call()], [event(1, 'call.started', { callerNumber: '13800138000' })]);
+      const found = await service.getById(actor(Role.Admin), callId);
+      expect(found.callerNumber).toBe('138****8000');
+      expect(found.events[0]!.payload).toEqual({ callerNumber: '138****8000' });
+    });
+  });
+
+  describe("an agent's call history", () => {
+    it('lists the calls the agent answered, for that agent', async () => {
+      const { service, links } = setup();
+      const list = await service.listLatest(agent, '5', 'agent-07');
+      expect(links.callsAnsweredBy).toHaveBeenCalledWith('agent-07', 5);
+      expect(list.items.map((item) => item.id)).toEqual([callId]);
+    });
+
+    it("refuses another agent's history to an agent, but not to a supervisor", async () => {
+      const { service, links } = setup();
+      expect(await rejection(service.listLatest(actor(Role.Agent, 'u-2'), '5', 'agent-07'))).toBeInstanceOf(CallsForbiddenError);
+      expect(links.callsAnsweredBy).not.toHaveBeenCalled();
+      await expect(service.listLatest(actor(Role.Supervisor, 'u-9'), '5', 'agent-07')).resolves.toMatchObject({ limit: 5 });
+    });
+
+    it('refuses an agentId that is not an agent id', async () => {
+      const { service } = setup();
+      const error = await rejection(service.listLatest(agent, '5', 'DROP TABLE'));
+      expect((error as InvalidCallsQueryError).issues).toEqual([expect.objectContaining({ field: 'agentId', rule: 'agent-id' })]);
     });
   });
 });

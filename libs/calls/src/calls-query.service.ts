@@ -3,9 +3,17 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import type { CallListDto, CallSummaryDto } from '@hotline/contracts';
 import { CallEntity, CallEventEntity } from '@hotline/database';
+import { Actor, hasRole, Role } from '@hotline/org';
+import { maskPhone } from '@hotline/work-orders';
+import { CallLinksRepository } from './call-links.repository';
 import { toCallSummaryDto } from './call-summary.mapper';
-import { CallNotFoundError } from './calls.errors';
-import { parseCallId, parseCallListLimit } from './calls-query.validation';
+import { CallNotFoundError, CallsForbiddenError } from './calls.errors';
+import { parseAgentId, parseCallId, parseCallListLimit } from './calls-query.validation';
+
+/** Roles that talk to callers see their full number (as on the live screens); the others see 138****1234. */
+const FULL_NUMBER_ROLES = [Role.Agent, Role.Supervisor, Role.Quality] as const;
+/** Roles that may read any agent's call history; an agent alone reads their own. */
+const HISTORY_OF_ANY_AGENT = [Role.Supervisor, Role.Quality, Role.Reviewer, Role.Admin] as const;
 
 /** Read side of calls: what the api shows about calls, straight from Postgres (the record). */
 @Injectable()
@@ -13,23 +21,50 @@ export class CallsQueryService {
   constructor(
     @InjectRepository(CallEntity) private readonly calls: Repository<CallEntity>,
     @InjectRepository(CallEventEntity) private readonly events: Repository<CallEventEntity>,
+    private readonly links: CallLinksRepository,
   ) {}
 
-  /** The latest calls, newest first, each with its ordered timeline. `rawLimit` is untrusted input. */
-  async listLatest(rawLimit?: unknown): Promise<CallListDto> {
+  /**
+   * The latest calls, newest first, each with its timeline and linked orders; with `agentId`, the calls that
+   * agent answered (an agent may ask for their own only). Raw values are untrusted input.
+   */
+  async listLatest(actor: Actor, rawLimit?: unknown, rawAgentId?: unknown): Promise<CallListDto> {
     const limit = parseCallListLimit(rawLimit);
-    // Ties on started_at (same millisecond) still get one stable order, so pages never shuffle.
-    const calls = await this.calls.find({ order: { startedAt: 'DESC', createdAt: 'DESC', id: 'ASC' }, take: limit });
-    const timelines = await this.timelinesOf(calls.map((call) => call.id));
-    return { limit, items: calls.map((call) => toCallSummaryDto(call, timelines.get(call.id) ?? [])) };
+    const agentId = parseAgentId(rawAgentId);
+    let calls: CallEntity[];
+    if (agentId !== null) {
+      await this.checkHistoryAccess(actor, agentId);
+      const ids = await this.links.callsAnsweredBy(agentId, limit);
+      const byId = new Map((ids.length ? await this.calls.find({ where: { id: In(ids) } }) : []).map((call) => [call.id, call]));
+      calls = ids.map((id) => byId.get(id)).filter((call): call is CallEntity => call !== undefined);
+    } else {
+      // Ties on started_at (same millisecond) still get one stable order, so pages never shuffle.
+      calls = await this.calls.find({ order: { startedAt: 'DESC', createdAt: 'DESC', id: 'ASC' }, take: limit });
+    }
+    return { limit, items: await this.present(actor, calls) };
   }
 
-  async getById(rawId: unknown): Promise<CallSummaryDto> {
+  async getById(actor: Actor, rawId: unknown): Promise<CallSummaryDto> {
     const id = parseCallId(rawId);
     const call = await this.calls.findOneBy({ id });
     if (!call) throw new CallNotFoundError(id);
-    const timelines = await this.timelinesOf([id]);
-    return toCallSummaryDto(call, timelines.get(id) ?? []);
+    return (await this.present(actor, [call]))[0]!;
+  }
+
+  private async checkHistoryAccess(actor: Actor, agentId: string): Promise<void> {
+    if (hasRole(actor, ...HISTORY_OF_ANY_AGENT)) return;
+    const own = actor.userId ? await this.links.agentOfUser(actor.userId) : null;
+    if (own !== agentId) throw new CallsForbiddenError(`Agents see their own call history only${own ? ` (agentId=${own})` : ''}`);
+  }
+
+  private async present(actor: Actor, calls: CallEntity[]): Promise<CallSummaryDto[]> {
+    const ids = calls.map((call) => call.id);
+    const [timelines, orders, agents] = await Promise.all([this.timelinesOf(ids), this.links.linkedOrders(ids), this.links.answeringAgents(ids)]);
+    const masked = !hasRole(actor, ...FULL_NUMBER_ROLES);
+    return calls.map((call) => {
+      const summary = toCallSummaryDto(call, timelines.get(call.id) ?? [], orders.get(call.id) ?? [], agents.get(call.id) ?? null);
+      return masked ? maskSummary(summary) : summary;
+    });
   }
 
   /** One query for all the calls' events, rather than a join that `take` would cut in the wrong place. */
@@ -44,4 +79,20 @@ export class CallsQueryService {
     }
     return timelines;
   }
+}
+
+/** The caller's number on the call and wherever the timeline carries it (call.started, the screen pop, callbacks). */
+function maskSummary(summary: CallSummaryDto): CallSummaryDto {
+  const mask = (value: unknown) => (typeof value === 'string' && value.length > 0 ? maskPhone(value) : value);
+  return {
+    ...summary,
+    callerNumber: summary.callerNumber ? maskPhone(summary.callerNumber) : null,
+    events: summary.events.map((event) => {
+      if (!('callerNumber' in event.payload) && !('number' in event.payload)) return event;
+      const payload = { ...event.payload };
+      if ('callerNumber' in payload) payload.callerNumber = mask(payload.callerNumber);
+      if ('number' in payload && event.type === 'call.callback') payload.number = mask(payload.number);
+      return { ...event, payload };
+    }),
+  };
 }

@@ -27,3 +27,12 @@ export function parseCallId(raw: unknown): string {
   }
   return raw.toLowerCase();
 }
+
+/** `?agentId=`: absent means every agent; else an ACD agent id (acd_agents.id: lower-case letters, digits, _ and -). */
+export function parseAgentId(raw: unknown): string | null {
+  if (raw === undefined || raw === '') return null;
+  if (typeof raw !== 'string' || !/^[a-z0-9][a-z0-9_-]{0,63}$/.test(raw)) {
+    throw new InvalidCallsQueryError([{ field: 'agentId', rule: 'agent-id', message: 'must be an ACD agent id (lower-case letters, digits, _ and -), given once' }]);
+  }
+  return raw;
+}

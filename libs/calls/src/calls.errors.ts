@@ -4,6 +4,7 @@ import { DomainError, DomainErrorKind } from '@hotline/common';
 export enum CallsErrorCode {
   InvalidQuery = 'INVALID_CALLS_QUERY',
   NotFound = 'CALL_NOT_FOUND',
+  Forbidden = 'CALLS_FORBIDDEN',
 }
 
 /** A request to the calls read side broke a rule; each issue names the field and the rule. */
@@ -20,5 +21,14 @@ export class CallNotFoundError extends DomainError {
 
   constructor(readonly callId: string) {
     super(CallsErrorCode.NotFound, `Call ${callId} not found`, { callId });
+  }
+}
+
+/** The caller may read calls, but not these (another agent's history). */
+export class CallsForbiddenError extends DomainError {
+  readonly kind = DomainErrorKind.Forbidden;
+
+  constructor(message: string) {
+    super(CallsErrorCode.Forbidden, message, {});
   }
 }

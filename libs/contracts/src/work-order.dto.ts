@@ -66,6 +66,34 @@ export interface WorkOrderViewDto {
   closedAt: string | null;
   counters: { extensions: number; extendedWorkingDays: number; sendBacks: number; reopens: number; returns: number };
   nextCommands: string[];
+  /**
+   * GET /api/work-orders/{id} only, for centre roles (agents, supervisors, quality, reviewers, admins): the calls
+   * linked to the order (work_order_calls), oldest link first, each with its recordings. Units never get it.
+   */
+  calls?: WorkOrderLinkedCallDto[];
+}
+
+/** A call linked to a work order. Open it with GET /api/calls/{callId}. */
+export interface WorkOrderLinkedCallDto {
+  callId: string;
+  direction: 'inbound' | 'outbound';
+  status: 'ringing' | 'answered' | 'ended';
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+  /** The agent who answered it (ACD agent id), if one did. */
+  agentId: string | null;
+  linkedAt: string;
+  recordings: WorkOrderCallRecordingDto[];
+}
+
+/** Audio: GET /api/recordings/{id}/audio (quality, supervisors, admins; HTTP range requests). */
+export interface WorkOrderCallRecordingDto {
+  id: string;
+  kind: 'call' | 'message';
+  status: 'recording' | 'finalised' | 'missing';
+  durationMs: number | null;
 }
 
 export interface WorkOrderPageDto {

@@ -95,11 +95,35 @@ export interface CallMessageLeftPayload extends CallRef {
   durationMs: number | null;
 }
 
+/** A work order as the screen pop names it. */
+export interface CallOrderRef {
+  id: string;
+  number: string;
+  status: string;
+  subject: string;
+}
+
+export interface CallerPreviousOrder extends CallOrderRef {
+  createdAt: string;
+  confidential: boolean;
+}
+
+/**
+ * The screen pop, published when an agent answers (after call.connected); libs/contracts CallScreenPopDto
+ * documents it for the desk. The call is either attached to the caller's open order (link 'attached', a
+ * work_order_calls row and a 'call_linked' event on the order) or has a draft for a new one (link 'draft').
+ */
 export interface CallWorkOrderDraftPayload extends CallRef {
   draftId: string;
   agentId: string;
-  /** The caller's open order, if they have one: the agent attaches the call to it instead of a new order. */
+  /** The caller's number; masked per role by the api's realtime relay, like call.started's. */
+  callerNumber: string | null;
+  link: 'attached' | 'draft';
+  attachedOrder: CallOrderRef | null;
+  /** The caller's open order the call was attached to (attachedOrder's id), null for a draft. */
   openOrderId: string | null;
+  /** The caller's last 5 orders, newest first. */
+  previousOrders: CallerPreviousOrder[];
   lineTag: string | null;
 }
 

@@ -22,3 +22,4 @@ export * from './work-order-lifecycle.service';
 export * from './work-order-query.service';
 export * from './work-orders.module';
 export * from './work-order-change.hooks';
+export * from './work-order-call-link.service';

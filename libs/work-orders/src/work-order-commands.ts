@@ -22,6 +22,8 @@ export interface IntakeInput {
   confidential: boolean;
   emergencyLinked?: boolean;
   callIds?: string[];
+  /** The call-side draft (call_order_drafts) this intake files: its call is linked and the draft marked submitted. */
+  draftId?: string | null;
   disposition: IntakeDisposition;
   /** The agent has seen the open duplicate and records a new order anyway, saying why. */
   duplicateOverride?: { reason: string } | null;

@@ -203,6 +203,12 @@ export class WorkOrderLifecycleService {
         }
         await this.repository.linkCall(tx, id, callId, null);
       }
+      // Filed from the call's draft: the call (and a voice message's recording) is linked to the new order.
+      const fromDraft = input.draftId ? await this.repository.submitCallDraft(tx, input.draftId, id) : null;
+      if (input.draftId && !fromDraft) {
+        throw new InvalidWorkOrderInputError(WorkOrderErrorCode.InvalidInput, `Draft ${input.draftId} does not exist or was filed already`, { field: 'draftId' });
+      }
+      if (fromDraft) await this.repository.linkCall(tx, id, fromDraft.callId, fromDraft.recordingId);
       const eventSequence = await this.repository.appendEvent(tx, {
         orderId: id,
         type: 'intake',
@@ -212,7 +218,8 @@ export class WorkOrderLifecycleService {
         ...diffWorkOrders(null, order),
         payload: {
           disposition: disposition.kind,
-          callIds: input.callIds ?? [],
+          callIds: [...new Set([...(input.callIds ?? []), ...(fromDraft ? [fromDraft.callId] : [])])],
+          draftId: input.draftId ?? null,
           duplicateOverride: input.duplicateOverride ?? null,
           duplicatesSeen: duplicates.openWithinDeadline.map((candidate) => candidate.number),
           repeatedAfterAnswerOf: duplicates.answered.map((candidate) => candidate.number),

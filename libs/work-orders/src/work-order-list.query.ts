@@ -14,6 +14,10 @@ export interface WorkOrderListQuery {
   receivedTo?: Date;
   /** Full text in Chinese (or Latin words) over subject, content and address. */
   q?: string;
+  /** The caller's number as stored on the order (exact): their previous orders, e.g. for the screen pop. */
+  callerNumber?: string;
+  /** false: confidential orders are left out (set for units searching by a caller's number). */
+  confidential?: boolean;
   limit?: number;
   cursor?: string;
 }

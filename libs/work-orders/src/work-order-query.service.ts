@@ -84,7 +84,9 @@ export class WorkOrderQueryService {
       if (fields.length > 0 && actor.userId) {
         await this.repository.auditSensitiveRead(tx, { userId: actor.userId, orderId: order.id, fields, purpose, at: this.clock.now() });
       }
-      return toWorkOrderView(order, visibility, this.clock.now(), await this.repository.assignments(tx, order.id));
+      const view = toWorkOrderView(order, visibility, this.clock.now(), await this.repository.assignments(tx, order.id));
+      // The calls (with the caller's voice) are the centre's; a unit works from the order's text.
+      return isUnitScoped(actor.roles) ? view : { ...view, calls: await this.repository.linkedCallsWithRecordings(tx, order.id) };
     });
   }
 
@@ -112,8 +114,9 @@ export class WorkOrderQueryService {
   async list(actor: Actor, query: WorkOrderListQuery): Promise<WorkOrderPage> {
     const limit = Math.min(query.limit ?? 50, MAX_PAGE_SIZE);
     const sql = this.transactions.sql();
-    const filter = this.filters(query);
     const unitId = isUnitScoped(actor.roles) ? actor.unitId : null;
+    // A unit never learns who is behind a confidential order, so a search by number does not find one.
+    const filter = this.filters(isUnitScoped(actor.roles) && query.callerNumber !== undefined ? { ...query, confidential: false } : query);
     let orders: WorkOrder[];
     if (!filter.search) {
       const source = this.orderedSource(unitId, filter, limit + 1);
@@ -265,6 +268,8 @@ export class WorkOrderQueryService {
         clauses.push(`${active} AND w.handle_due_at > ${now} AND w.handle_due_at <= ${now}::timestamptz + interval '${DUE_SOON_HOURS} hours'`);
       } else clauses.push(`${active} AND w.handle_due_at > ${now}::timestamptz + interval '${DUE_SOON_HOURS} hours'`);
     }
+    if (query.callerNumber !== undefined) clauses.push(`w.caller_phone = ${param(query.callerNumber)}`);
+    if (query.confidential !== undefined) clauses.push(`w.confidential = ${param(query.confidential)}`);
     if (query.receivedFrom) clauses.push(`w.received_at >= ${param(query.receivedFrom)}`);
     if (query.receivedTo) clauses.push(`w.received_at < ${param(query.receivedTo)}`);
     if (query.cursor) {

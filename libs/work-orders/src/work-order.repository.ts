@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Sql } from './pg-transaction';
 import { toSearchVector } from './search-tokens';
 import { ExtensionRequest, WorkOrder, WorkOrderAssignment, WorkOrderEvent } from './work-order.entity';
+import type { LinkedCallView } from './work-order.view';
 
 /** camelCase field → column. Everything the aggregate holds, nothing more. */
 const COLUMNS: Record<keyof WorkOrder, string> = {
@@ -316,6 +317,49 @@ export class WorkOrderRepository {
     if (callIds.length === 0) return false;
     const { rows } = await tx.query(`SELECT 1 FROM call_transfers WHERE call_id = ANY($1::uuid[]) AND emergency LIMIT 1`, [callIds]);
     return rows.length > 0;
+  }
+
+  /**
+   * Marks a call-side draft (call_order_drafts, opened by call-control when an agent answered or a caller left
+   * a message) as filed by this order. Null if it does not exist or was filed or discarded already.
+   */
+  async submitCallDraft(tx: Sql, draftId: string, orderId: string): Promise<{ callId: string; recordingId: string | null } | null> {
+    const { rows } = await tx.query<{ call_id: string; recording_id: string | null }>(
+      `UPDATE call_order_drafts SET status = 'submitted', work_order_id = $2, updated_at = now()
+        WHERE id = $1 AND status IN ('open', 'attached') RETURNING call_id, recording_id`,
+      [draftId, orderId],
+    );
+    return rows[0] ? { callId: rows[0].call_id, recordingId: rows[0].recording_id } : null;
+  }
+
+  /** The order's calls, oldest link first, each with who answered it and its recordings (GET /work-orders/{id}). */
+  async linkedCallsWithRecordings(tx: Sql, orderId: string): Promise<LinkedCallView[]> {
+    const { rows } = await tx.query<{
+      call_id: string; direction: 'inbound' | 'outbound'; status: 'ringing' | 'answered' | 'ended'; started_at: Date; answered_at: Date | null; ended_at: Date | null;
+      agent_id: string | null; linked_at: Date; recordings: Array<{ id: string; kind: 'call' | 'message'; status: 'recording' | 'finalised' | 'missing'; durationMs: number | null }>;
+    }>(
+      `SELECT l.call_id, c.direction, c.status, c.started_at, c.answered_at, c.ended_at, q.agent_id, l.linked_at,
+              coalesce((SELECT jsonb_agg(jsonb_build_object('id', r.id, 'kind', r.kind, 'status', r.status, 'durationMs', r.duration_ms) ORDER BY r.started_at)
+                          FROM recordings r WHERE r.call_id = l.call_id), '[]'::jsonb) AS recordings
+         FROM work_order_calls l
+         JOIN calls c ON c.id = l.call_id
+         LEFT JOIN acd_queue_calls q ON q.call_id = l.call_id
+        WHERE l.order_id = $1
+        ORDER BY l.linked_at, l.call_id`,
+      [orderId],
+    );
+    return rows.map((row) => ({
+      callId: row.call_id,
+      direction: row.direction,
+      status: row.status,
+      startedAt: row.started_at.toISOString(),
+      answeredAt: row.answered_at?.toISOString() ?? null,
+      endedAt: row.ended_at?.toISOString() ?? null,
+      durationMs: row.ended_at ? row.ended_at.getTime() - row.started_at.getTime() : null,
+      agentId: row.agent_id,
+      linkedAt: row.linked_at.toISOString(),
+      recordings: row.recordings,
+    }));
   }
 
   async callExists(tx: Sql, callId: string): Promise<boolean> {

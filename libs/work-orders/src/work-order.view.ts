@@ -59,6 +59,21 @@ export interface WorkOrderView {
   disposition: { reason: string | null; note: string | null; transferredTo: string | null };
   repeatedAfterAnswerOf: string | null;
   nextCommands: WorkOrderCommand[];
+  /** Detail for centre roles only: the linked calls with their recordings (libs/contracts WorkOrderLinkedCallDto). */
+  calls?: LinkedCallView[];
+}
+
+export interface LinkedCallView {
+  callId: string;
+  direction: 'inbound' | 'outbound';
+  status: 'ringing' | 'answered' | 'ended';
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+  agentId: string | null;
+  linkedAt: string;
+  recordings: Array<{ id: string; kind: 'call' | 'message'; status: 'recording' | 'finalised' | 'missing'; durationMs: number | null }>;
 }
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);

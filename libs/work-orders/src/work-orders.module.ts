@@ -15,6 +15,7 @@ import { APP_CONFIG, AppConfig } from '@hotline/config';
 import { TimerScheduler } from './work-order-timer';
 import { WorkOrderRepository } from './work-order.repository';
 import { WorkOrderChangeHooks } from './work-order-change.hooks';
+import { WorkOrderCallLinkService } from './work-order-call-link.service';
 
 /**
  * The work-order context: lifecycle commands, queries, durable timers, progress lookup. Needs from the root:
@@ -41,7 +42,8 @@ import { WorkOrderChangeHooks } from './work-order-change.hooks';
     WorkOrderTimerHandler,
     WorkOrderTimerWorker,
     ProgressLookupService,
+    WorkOrderCallLinkService,
   ],
-  exports: [WorkOrderLifecycleService, WorkOrderChangeHooks, TransactionRunner, PgBossService, WorkOrderRepository, WorkOrderQueryService, ProgressLookupService, WorkOrderTimerHandler, SlaModule, OrgModule],
+  exports: [WorkOrderCallLinkService, WorkOrderLifecycleService, WorkOrderChangeHooks, TransactionRunner, PgBossService, WorkOrderRepository, WorkOrderQueryService, ProgressLookupService, WorkOrderTimerHandler, SlaModule, OrgModule],
 })
 export class WorkOrdersModule {}

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { CallDirectionDto, CallEventDto, CallListDto, CallStatusDto, CallSummaryDto } from '@hotline/contracts';
+import type { CallDirectionDto, CallEventDto, CallLinkedOrderDto, CallListDto, CallStatusDto, CallSummaryDto } from '@hotline/contracts';
 
 /** OpenAPI descriptions of the shared contracts; `implements` keeps them from drifting apart. */
 export class CallEventResponse implements CallEventDto {
@@ -17,6 +17,23 @@ export class CallEventResponse implements CallEventDto {
 
   @ApiProperty({ type: 'object', additionalProperties: true, example: { digit: '1', index: 1 } })
   payload!: Record<string, unknown>;
+}
+
+export class CallLinkedOrderResponse implements CallLinkedOrderDto {
+  @ApiProperty({ format: 'uuid', description: 'Open with GET /api/work-orders/{id}' })
+  id!: string;
+
+  @ApiProperty({ example: '2026112300001' })
+  number!: string;
+
+  @ApiProperty({ example: 'handling' })
+  status!: string;
+
+  @ApiProperty({ example: '小区噪声扰民' })
+  subject!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  linkedAt!: string;
 }
 
 export class CallSummaryResponse implements CallSummaryDto {
@@ -58,6 +75,12 @@ export class CallSummaryResponse implements CallSummaryDto {
 
   @ApiProperty({ type: [CallEventResponse], description: 'The timeline, ordered by sequence' })
   events!: CallEventResponse[];
+
+  @ApiProperty({ type: [CallLinkedOrderResponse], description: 'Work orders the call is linked to: attached when the agent answered, or filed from its draft' })
+  linkedOrders!: CallLinkedOrderResponse[];
+
+  @ApiProperty({ type: String, nullable: true, example: 'agent-01', description: 'The ACD agent who answered the call' })
+  agentId!: string | null;
 }
 
 export class CallListResponse implements CallListDto {

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '@hotline/auth';
 import { CallsReadModule } from '@hotline/calls';
 import { CallsController } from './calls.controller';
 
 @Module({
-  imports: [CallsReadModule],
+  imports: [CallsReadModule, AuthModule],
   controllers: [CallsController],
 })
 export class CallsHttpModule {}

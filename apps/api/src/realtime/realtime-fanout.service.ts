@@ -59,10 +59,15 @@ function agentOf(event: HotlineEvent): string | null {
   return typeof agentId === 'string' && agentId.length > 0 ? agentId : null;
 }
 
-/** The caller's number appears in call.started and in a callback request; everything else carries none. */
+/** The caller's number appears in call.started, the screen pop and a callback request; everything else carries none. */
 function maskedCallEvent(event: HotlineEvent): HotlineEvent {
   if (event.type === 'call.started') {
     const payload = event.payload as CallStartedPayload;
+    return { ...event, payload: { ...payload, callerNumber: maskCallerNumber(payload.callerNumber, 'masked') } };
+  }
+  if (event.type === 'call.work-order-draft') {
+    // The screen pop (issue 5) carries the caller's number for the agent who answered.
+    const payload = (event as HotlineEvent<'call.work-order-draft'>).payload;
     return { ...event, payload: { ...payload, callerNumber: maskCallerNumber(payload.callerNumber, 'masked') } };
   }
   if (event.type === 'call.callback') {

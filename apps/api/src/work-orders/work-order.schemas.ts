@@ -36,6 +36,7 @@ export const intakeSchema = z.strictObject({
   confidential: z.boolean().default(false),
   emergencyLinked: z.boolean().default(false),
   callIds: z.array(uuid).max(20).default([]),
+  draftId: uuid.nullish().describe('The draft call-control opened when the agent answered (screen pop draftId): its call is linked to the new order'),
   disposition: z
     .discriminatedUnion('kind', [
       z.strictObject({ kind: z.literal('dispatch') }),
@@ -110,6 +111,7 @@ export const listQuerySchema = z.strictObject({
   receivedFrom: instant.optional(),
   receivedTo: instant.optional(),
   q: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters').optional(),
+  callerNumber: phone.optional().describe("The caller's previous orders: orders whose caller phone is exactly this (units never find confidential ones)"),
   limit: z.coerce.number().int('must be an integer').min(1, 'must be at least 1').max(100, 'must be at most 100').default(50),
   cursor: z.string().max(200).optional(),
 });
@@ -170,6 +172,23 @@ export const workOrderViewSchema = z.object({
   disposition: z.object({ reason: z.string().nullable(), note: z.string().nullable(), transferredTo: z.string().nullable() }),
   repeatedAfterAnswerOf: z.uuid().nullable(),
   nextCommands: z.array(z.string()),
+  calls: z
+    .array(
+      z.object({
+        callId: z.uuid(),
+        direction: z.enum(['inbound', 'outbound']),
+        status: z.enum(['ringing', 'answered', 'ended']),
+        startedAt: z.string(),
+        answeredAt: z.string().nullable(),
+        endedAt: z.string().nullable(),
+        durationMs: z.number().nullable(),
+        agentId: z.string().nullable(),
+        linkedAt: z.string(),
+        recordings: z.array(z.object({ id: z.uuid(), kind: z.enum(['call', 'message']), status: z.enum(['recording', 'finalised', 'missing']), durationMs: z.number().nullable() })),
+      }),
+    )
+    .optional()
+    .describe('Detail only, centre roles only: the linked calls (GET /api/calls/{callId}) with their recordings (GET /api/recordings/{id}/audio)'),
 });
 
 export const workOrderPageSchema = z.object({ items: z.array(workOrderViewSchema), nextCursor: z.string().nullable() });

@@ -272,20 +272,36 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
       const waitMs = now.getTime() - entry.enqueuedAt;
       await this.records.answered(entry.callId, agentId, entry.skill, now, waitMs, entry.offers);
       await this.record(session, 'call.connected', now, { skill: entry.skill, agentId, agentChannelId: channel.id, bridgeId, waitMs });
-      await this.openDraft(session, agentId);
+      this.openDraft(session, agentId);
     });
   }
 
-  /** When an agent answers, the call gets a draft work order (or the caller's open order as the suggestion). */
-  private async openDraft(session: CallSession, agentId: string): Promise<void> {
-    try {
-      const openOrderId = session.callerNumber ? await this.progress.openOrderOf(session.callerNumber) : null;
-      const draftId = await this.drafts.open({ callId: session.callId, kind: 'call', callerNumber: session.callerNumber, lineTag: session.line?.number ?? session.dialedNumber, agentId, openOrderId, recordingId: null });
-      await this.record(session, 'call.work-order-draft', this.clock.now(), { draftId, agentId, openOrderId, lineTag: session.line?.number ?? session.dialedNumber });
-    } catch (error) {
-      // The agent is talking to the caller; a failed draft is fixed at the desktop, not by dropping the call.
-      this.logger.error(`Opening the work-order draft of call ${session.callId} failed: ${(error as Error).message}`);
-    }
+  /**
+   * When an agent answers: the call is attached to the caller's open order or gets a draft (call-order-draft
+   * repository), and the screen pop (call.work-order-draft) tells the agent which, with the caller's previous
+   * orders. Off the call path: it waits for the call's row (written behind the call) and for Postgres.
+   */
+  private openDraft(session: CallSession, agentId: string): void {
+    const lineTag = session.line?.number ?? session.dialedNumber;
+    void (async () => {
+      try {
+        await this.calls.written(session.callId);
+        const linked = await this.drafts.linkOnAnswer({ callId: session.callId, callerNumber: session.callerNumber, lineTag, agentId, at: this.clock.now() });
+        await this.record(session, 'call.work-order-draft', this.clock.now(), {
+          draftId: linked.draftId,
+          agentId,
+          callerNumber: session.callerNumber,
+          link: linked.link,
+          attachedOrder: linked.attachedOrder,
+          openOrderId: linked.attachedOrder?.id ?? null,
+          previousOrders: linked.previousOrders,
+          lineTag,
+        });
+      } catch (error) {
+        // The agent is talking to the caller; a failed link is fixed at the desktop, not by dropping the call.
+        this.logger.error(`Linking call ${session.callId} to a work order failed: ${(error as Error).message}`);
+      }
+    })();
   }
 
   /** A callback's agent answered: they hear music while the citizen is dialled through the recording dialplan. */
@@ -333,7 +349,7 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
       await this.ari.addToBridge(bridgeOf(entryId), [session.channelId]);
       await this.records.callbackStatus(entry.callbackId, 'connected', entry.agentId, session.callId);
       await this.publishCallback(entry, session.callId, 'connected', session.channelId);
-      await this.openDraft(session, entry.agentId);
+      this.openDraft(session, entry.agentId);
     });
   }
 

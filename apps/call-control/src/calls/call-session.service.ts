@@ -35,6 +35,8 @@ type CallEventType = 'call.started' | 'call.dtmf' | 'call.line';
 export class CallSessionService {
   private readonly logger = new Logger(CallSessionService.name);
   private readonly queue = new KeyedSerialQueue();
+  /** Registration of each call's recording row, which waits for the call's row (written behind the call). */
+  private readonly recordingRegistered = new Map<string, Promise<void>>();
 
   constructor(
     @Inject(ARI_GATEWAY) private readonly ari: AriGateway,
@@ -96,6 +98,8 @@ export class CallSessionService {
     const answeredAt = this.clock.now();
     session.answeredAt = answeredAt;
     await this.answered(session, answeredAt);
+    // The callback's record points at this call's row (written behind the call): normally there already.
+    await this.calls.written(session.callId);
     await this.acd.citizenAnswered(session, entryId);
   }
 
@@ -128,6 +132,8 @@ export class CallSessionService {
     if (session.io.ended) return;
     switch (exit.kind) {
       case 'queue':
+        // The queue record references the call's row; a flow that queues at once may beat the first flush.
+        await this.calls.written(session.callId);
         await this.acd.enqueue(session, { skill: exit.skill, priority: exit.priority });
         return;
       case 'transfer':
@@ -210,7 +216,9 @@ export class CallSessionService {
       await this.ivrState.clear(session.callId);
       // Detached: waiting for MixMonitor to close the file must not hold up this channel's queue. Looked up
       // by call id, so a call re-adopted or closed after a restart gets its recordings finalised as well.
-      void this.finaliser.finaliseCall(session.callId, session.channelId);
+      const registered = this.recordingRegistered.get(session.callId) ?? Promise.resolve();
+      this.recordingRegistered.delete(session.callId);
+      void registered.then(() => this.finaliser.finaliseCall(session.callId, session.channelId));
     });
   }
 
@@ -221,7 +229,10 @@ export class CallSessionService {
    */
   async reconcile(channelsInAsterisk: AriChannel[], appName: string): Promise<void> {
     const live = new Set(channelsInAsterisk.map((channel) => channel.id));
-    for (const open of await this.calls.listOpenCalls()) {
+    const openCalls = await this.calls.listOpenCalls();
+    // Records opened before call ids were derived from channel ids keep the id they have.
+    const recordedIds = new Map(openCalls.map((open) => [open.channelId, open.id]));
+    for (const open of openCalls) {
       if (live.has(open.channelId)) continue;
       if (!this.sessions.get(open.channelId)) this.sessions.add(this.stubSession(open));
       await this.callEnded(open.channelId, { cause: null, causeText: 'Channel gone while call-control was disconnected' });
@@ -235,7 +246,7 @@ export class CallSessionService {
       if ((kind !== 'inbound' && kind !== 'outbound') || this.sessions.get(channel.id)) continue;
       await this.serially(channel.id, 'adopt', async () => {
         const line = kind === 'inbound' ? this.lineFor(dialed ?? channel.dialplan.exten) : null;
-        const session = await this.openSession(channel, kind, dialed ?? channel.dialplan.exten, recording || null, line);
+        const session = await this.openSession(channel, kind, dialed ?? channel.dialplan.exten, recording || null, line, recordedIds.get(channel.id));
         if (kind === 'outbound') session.callerNumber = dialed ?? null;
         await this.readopt(session, kind === 'outbound' ? (entryId ?? '') : session.callId, line);
         this.logger.log(`Re-adopted channel ${channel.id} (call ${session.callId}, ${session.phase})`);
@@ -280,10 +291,15 @@ export class CallSessionService {
     return (await this.flows.get(line.flowName)) ?? (await this.flows.get('default'));
   }
 
-  private async openSession(channel: AriChannel, direction: 'inbound' | 'outbound', dialedNumber: string, recording: string | null, line: HotlineLine | null): Promise<CallSession> {
+  /**
+   * Opens the call's record without waiting for Postgres (the timeline is written behind the call). `adoptedId`:
+   * a re-adopted channel, whose record (and call.started) exists already.
+   */
+  private async openSession(channel: AriChannel, direction: 'inbound' | 'outbound', dialedNumber: string, recording: string | null, line: HotlineLine | null, adoptedId?: string): Promise<CallSession> {
     const startedAt = new Date(channel.creationtime);
     const callerNumber = direction === 'inbound' ? channel.caller.number || null : dialedNumber;
-    const { id: callId, created } = await this.calls.createCall({ channelId: channel.id, direction, callerNumber, dialedNumber, startedAt, lineNumber: line?.number ?? null, skill: line?.skill ?? null });
+    const created = adoptedId === undefined && !this.sessions.get(channel.id);
+    const callId = this.calls.openCall({ channelId: channel.id, direction, callerNumber, dialedNumber, startedAt, lineNumber: line?.number ?? null, skill: line?.skill ?? null }, adoptedId);
     const recordingPath = recording ? callRecordingPath(recording) : null;
     const session: CallSession = {
       callId,
@@ -304,7 +320,18 @@ export class CallSessionService {
       entryId: null,
     };
     this.sessions.add(session);
-    if (recordingPath) await this.recordings.register({ callId, kind: 'call', channelId: channel.id, filePath: recordingPath, startedAt });
+    if (recordingPath) {
+      // Detached: the row references the call's, which the timeline writer commits within a flush interval.
+      this.recordingRegistered.set(
+        callId,
+        this.calls
+          .written(callId)
+          .then(async () => {
+            await this.recordings.register({ callId, kind: 'call', channelId: channel.id, filePath: recordingPath, startedAt });
+          })
+          .catch((error: Error) => this.logger.error(`Registering the recording of call ${callId} (${recordingPath}) failed: ${error.message}`)),
+      );
+    }
     if (created) {
       await this.record(session, 'call.started', startedAt, { callerNumber, dialedNumber, startedAt: startedAt.toISOString() });
     }

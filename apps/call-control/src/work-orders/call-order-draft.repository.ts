@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@hotline/config';
+import { LinkedOrderRef, PreviousOrderRef, TransactionRunner, WorkOrderCallLinkService } from '@hotline/work-orders';
 
 export interface NewCallOrderDraft {
   callId: string;
@@ -12,13 +14,38 @@ export interface NewCallOrderDraft {
   recordingId: string | null;
 }
 
+export interface AnsweredCall {
+  callId: string;
+  callerNumber: string | null;
+  lineTag: string | null;
+  agentId: string;
+  at: Date;
+}
+
+/** What the agent's screen pop shows about the call's order. */
+export interface AnswerLink {
+  draftId: string;
+  link: 'attached' | 'draft';
+  attachedOrder: LinkedOrderRef | null;
+  previousOrders: PreviousOrderRef[];
+}
+
 /**
- * The call side of call ↔ work order (call_order_drafts). Opened when an agent answers (or a caller leaves
- * a message); the work-order context closes it when an intake names this call (work_order_calls).
+ * The call side of call ↔ work order (call_order_drafts). Why a draft row and not a draft work order: an order
+ * is a legal record from its intake on (its number comes from the day's sequence, its deadlines and pg-boss
+ * timers start, it appears in lists, exports and statistics) and it needs what only the agent knows
+ * (category, type, subject, content). A half-filled "draft order" would burn numbers and count in every
+ * report. So the draft is call-side; the intake that files it (POST /api/work-orders with draftId) links the
+ * call to the new order (work_order_calls) and marks the draft submitted.
  */
 @Injectable()
 export class CallOrderDraftRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+    private readonly links: WorkOrderCallLinkService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /** Idempotent per call and kind (a re-adopted call does not open a second draft). */
   async open(draft: NewCallOrderDraft): Promise<string> {
@@ -30,5 +57,27 @@ export class CallOrderDraftRepository {
       [draft.callId, draft.kind, draft.callerNumber, draft.lineTag, draft.agentId, draft.openOrderId, draft.recordingId],
     );
     return rows[0]!.id;
+  }
+
+  /**
+   * When an agent answers: the call is attached to the caller's open order (CALL_ATTACH_OPEN_ORDER_DAYS rule,
+   * libs/work-orders) or gets a draft for a new one; either way one draft row records it (status 'attached'
+   * or 'open'), so the agent can still file a new order from the call. One transaction; idempotent per call.
+   */
+  async linkOnAnswer(call: AnsweredCall): Promise<AnswerLink> {
+    return this.transactions.run(async (tx) => {
+      const attachedOrder = call.callerNumber
+        ? await this.links.attachToOpenOrder(tx, { callId: call.callId, callerNumber: call.callerNumber, withinDays: this.config.CALL_ATTACH_OPEN_ORDER_DAYS, agentId: call.agentId, at: call.at })
+        : null;
+      const { rows } = await tx.query<{ id: string }>(
+        `INSERT INTO call_order_drafts (call_id, kind, caller_number, line_tag, agent_id, open_order_id, status, work_order_id)
+         VALUES ($1, 'call', $2, $3, $4, $5, $6, $5)
+         ON CONFLICT (call_id, kind) DO UPDATE SET updated_at = call_order_drafts.updated_at
+         RETURNING id`,
+        [call.callId, call.callerNumber, call.lineTag, call.agentId, attachedOrder?.id ?? null, attachedOrder ? 'attached' : 'open'],
+      );
+      const previousOrders = call.callerNumber ? await this.links.previousOrders(tx, call.callerNumber) : [];
+      return { draftId: rows[0]!.id, link: attachedOrder ? 'attached' : 'draft', attachedOrder, previousOrders };
+    });
   }
 }

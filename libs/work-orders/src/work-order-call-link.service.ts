@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { Role } from '@hotline/org';
+import { Sql } from './pg-transaction';
+import { WorkOrderRepository } from './work-order.repository';
+import { OPEN_STATUSES } from './work-order.types';
+
+export interface LinkedOrderRef {
+  id: string;
+  number: string;
+  status: string;
+  subject: string;
+}
+
+export interface PreviousOrderRef extends LinkedOrderRef {
+  createdAt: string;
+  confidential: boolean;
+}
+
+export interface AttachRequest {
+  callId: string;
+  callerNumber: string;
+  /** Only orders received within this many days are attached to (0: never). */
+  withinDays: number;
+  /** The ACD agent who answered; their login (if any) is the actor of the order's event. */
+  agentId: string | null;
+  at: Date;
+}
+
+/** How many of the caller's orders the screen pop shows. */
+export const PREVIOUS_ORDERS_SHOWN = 5;
+
+/**
+ * Links calls to work orders from the call side (call-control, when an agent answers): the rule for the
+ * caller's open order, the link row and the order's timeline entry, in the caller's transaction.
+ */
+@Injectable()
+export class WorkOrderCallLinkService {
+  constructor(private readonly repository: WorkOrderRepository) {}
+
+  /**
+   * Attaches the call to the caller's open order: the most recently received order from this number that
+   * is open (not closed, archived, refused or transferred) and was received within `withinDays`. Writes the
+   * work_order_calls row and, once per call, a 'call_linked' event on the order (no version change: a call
+   * is not an edit, and must not make the order's open forms stale). Null when the caller has no such order.
+   */
+  async attachToOpenOrder(tx: Sql, request: AttachRequest): Promise<LinkedOrderRef | null> {
+    if (request.withinDays <= 0) return null;
+    const since = new Date(request.at.getTime() - request.withinDays * 86_400_000);
+    const { rows } = await tx.query<LinkedOrderRef>(
+      `SELECT id, number, status, subject FROM work_orders
+        WHERE caller_phone = $1 AND status = ANY($2::text[]) AND received_at >= $3
+        ORDER BY received_at DESC, id DESC LIMIT 1
+        FOR UPDATE`,
+      [request.callerNumber, [...OPEN_STATUSES], since],
+    );
+    const order = rows[0];
+    if (!order) return null;
+    if (await this.repository.linkCall(tx, order.id, request.callId, null)) {
+      const actor = request.agentId
+        ? (await tx.query<{ user_id: string | null }>(`SELECT user_id FROM acd_agents WHERE id = $1`, [request.agentId])).rows[0]?.user_id ?? null
+        : null;
+      await this.repository.appendEvent(tx, {
+        orderId: order.id,
+        type: 'call_linked',
+        actorId: actor,
+        actorRoles: actor ? [Role.Agent] : [],
+        occurredAt: request.at,
+        before: null,
+        after: null,
+        payload: { callId: request.callId, agentId: request.agentId, automatic: true },
+      });
+    }
+    return order;
+  }
+
+  /** The caller's latest orders, newest first (all statuses): the agent's context in the screen pop. */
+  async previousOrders(tx: Sql, callerNumber: string, limit = PREVIOUS_ORDERS_SHOWN): Promise<PreviousOrderRef[]> {
+    const { rows } = await tx.query<{ id: string; number: string; status: string; subject: string; received_at: Date; confidential: boolean }>(
+      `SELECT id, number, status, subject, received_at, confidential FROM work_orders WHERE caller_phone = $1 ORDER BY received_at DESC, id DESC LIMIT $2`,
+      [callerNumber, limit],
+    );
+    return rows.map((row) => ({ id: row.id, number: row.number, status: row.status, subject: row.subject, createdAt: row.received_at.toISOString(), confidential: row.confidential }));
+  }
+}
