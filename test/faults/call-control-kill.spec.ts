@@ -60,7 +60,8 @@ describe('fault: kill -9 call-control with 100 calls in IVR, queue and talk (rea
     const queued = callCrowd(h, { prefix: QUEUE, calls: QUEUED, rate: 10, listenMs: 400_000 });
     await waitFor(async () => (await callersByEvent(h, 'call.queued', QUEUE)).length === QUEUED, 90_000, 'the 60 callers to queue');
     const inIvr = callCrowd(h, { prefix: IVR, calls: IN_IVR, rate: 10, listenMs: 400_000, line: '12369' });
-    await waitFor(async () => (await eventCount(h, 'call.ivr', IVR)) >= IN_IVR, 60_000, 'the 30 callers to be in the IVR');
+    // In the IVR: answered and routed by line (call.line), at the menu (call.ivr is written when a node is left).
+    await waitFor(async () => (await eventCount(h, 'call.line', IVR)) === IN_IVR, 60_000, 'the 30 callers to be in the IVR');
     expect(await eventCount(h, 'call.queued', IVR)).toBe(0);
     const queueOrder = await callersByEvent(h, 'call.queued', QUEUE);
     expect(await activeChannels(h)).toBe(TALKING * 2 + QUEUED + IN_IVR);

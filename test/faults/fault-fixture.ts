@@ -19,7 +19,7 @@ export const DIRECT_FLOW = { start: 'queue', nodes: { queue: { type: 'queue' } }
 export const IVR_THEN_QUEUE_FLOW = {
   start: 'menu',
   nodes: {
-    menu: { type: 'menu', prompt: { sound: 'menu-main' }, options: { '0': 'queue' }, timeoutMs: 30_000, noInput: 'queue', maxAttempts: 1, onFailure: 'queue' },
+    menu: { type: 'menu', prompt: { sound: 'menu-main' }, options: { '0': 'queue' }, timeoutMs: 30_000, maxAttempts: 1, onFailure: 'queue' },
     queue: { type: 'queue', skill: 'general' },
   },
 };
@@ -96,8 +96,9 @@ export async function callersByEvent(h: CallControlHarness, type: string, prefix
   return rows.rows.map((row) => row.caller_number as string);
 }
 
+/** Callers (distinct calls) with at least one event of the type. */
 export async function eventCount(h: CallControlHarness, type: string, prefix: string): Promise<number> {
-  const rows = await h.db.query(`SELECT count(*)::int AS n FROM call_events e JOIN calls c ON c.id = e.call_id WHERE e.type = $1 AND c.caller_number LIKE $2`, [type, `${prefix}%`]);
+  const rows = await h.db.query(`SELECT count(DISTINCT e.call_id)::int AS n FROM call_events e JOIN calls c ON c.id = e.call_id WHERE e.type = $1 AND c.caller_number LIKE $2`, [type, `${prefix}%`]);
   return rows.rows[0].n as number;
 }
 
