@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { ApiErrorDto, CallListDto, CallSummaryDto, HealthDto } from '@hotline/contracts';
 import type { HotlineEvent } from '@hotline/realtime';
+import { DEMO_PASSWORD, seedDemoData } from '@hotline/auth';
 import { ApiTestServer, startApiTestServer } from '../support/api-test-server';
 import { SseTestClient } from '../support/sse-test-client';
 
@@ -78,8 +79,14 @@ describe('api (in-process, real Postgres and Redis, Asterisk down)', () => {
     let oldest: string;
     let middle: string;
     let newest: string;
+    let token = '';
+    // Call records are the centre's: logged in as an agent (full caller numbers).
+    const getCalls = (path: string) => fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
 
     beforeAll(async () => {
+      await seedDemoData(api.dataSource);
+      const login = await fetch(`${api.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'agent', password: DEMO_PASSWORD }) });
+      token = ((await login.json()) as { accessToken: string }).accessToken;
       // Inserted out of order, events too, so the answer's order comes from the query, not from insertion.
       middle = await insertCall({
         caller: '13800000002',
@@ -97,7 +104,7 @@ describe('api (in-process, real Postgres and Redis, Asterisk down)', () => {
     });
 
     it('lists the latest calls newest first, each with its ordered timeline', async () => {
-      const response = await get('/api/calls');
+      const response = await getCalls('/api/calls');
       const body = (await response.json()) as CallListDto;
 
       expect(response.status).toBe(200);
@@ -116,7 +123,7 @@ describe('api (in-process, real Postgres and Redis, Asterisk down)', () => {
     });
 
     it('applies a limit', async () => {
-      const body = (await (await get('/api/calls?limit=2')).json()) as CallListDto;
+      const body = (await (await getCalls('/api/calls?limit=2')).json()) as CallListDto;
       expect(body.items.map((call) => call.id)).toEqual([newest, middle]);
     });
 
@@ -126,7 +133,7 @@ describe('api (in-process, real Postgres and Redis, Asterisk down)', () => {
       ['abc', 'integer'],
       ['5&limit=6', 'single'],
     ])('refuses limit=%s with 400 naming the field and rule %s', async (limit, rule) => {
-      const response = await get(`/api/calls?limit=${limit}`);
+      const response = await getCalls(`/api/calls?limit=${limit}`);
       const body = (await response.json()) as ApiErrorDto;
 
       expect(response.status).toBe(400);
@@ -135,19 +142,24 @@ describe('api (in-process, real Postgres and Redis, Asterisk down)', () => {
     });
 
     it('returns one call by id', async () => {
-      const response = await get(`/api/calls/${middle}`);
+      const response = await getCalls(`/api/calls/${middle}`);
       const body = (await response.json()) as CallSummaryDto;
       expect(response.status).toBe(200);
       expect(body).toMatchObject({ id: middle, callerNumber: '13800000002' });
       expect(body.events).toHaveLength(4);
     });
 
+    it('answers 401 without a login', async () => {
+      expect((await get('/api/calls')).status).toBe(401);
+      expect((await get(`/api/calls/${middle}`)).status).toBe(401);
+    });
+
     it('answers 404 for an unknown id and 400 for one that is not a uuid', async () => {
-      const unknown = await get(`/api/calls/${randomUUID()}`);
+      const unknown = await getCalls(`/api/calls/${randomUUID()}`);
       expect(unknown.status).toBe(404);
       expect(await unknown.json()).toMatchObject({ statusCode: 404, error: 'Not Found', message: expect.stringContaining('not found') });
 
-      const malformed = await get('/api/calls/12345');
+      const malformed = await getCalls('/api/calls/12345');
       expect(malformed.status).toBe(400);
       expect(((await malformed.json()) as ApiErrorDto).issues).toEqual([{ field: 'id', rule: 'uuid', message: 'must be a UUID' }]);
     });

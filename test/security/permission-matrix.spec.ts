@@ -37,12 +37,12 @@ const ACCESS: Record<string, Access> = {
   'GET {*any}': 'public',
   // Reachability for load balancers and the status page.
   'GET /api/health': 'public',
-  // SECURITY GAP (reported to the lead, issue 9): call records with callers' numbers and the live event
-  // stream answer anonymous requests. The fix is @UseGuards(AuthGuard) (+ @Roles for the centre) on
-  // CallsController and EventsController, together with a login on the web app's status page (issue 6).
-  // When that lands, change these three to the roles decided and this test will hold them there.
-  'GET /api/calls': 'public',
-  'GET /api/calls/{id}': 'public',
+  // Call records (callers' numbers, linked orders, agents' histories): the centre's roles; units work from
+  // orders. An agent may read only their own history (?agentId=, checked in libs/calls, not by this gate).
+  'GET /api/calls': [Role.Agent, Role.Supervisor, Role.Quality, Role.Reviewer, Role.Admin],
+  'GET /api/calls/{id}': [Role.Agent, Role.Supervisor, Role.Quality, Role.Reviewer, Role.Admin],
+  // SECURITY GAP (reported to the lead, issue 9): the live event stream (the status page's) still answers
+  // anonymous requests. The fix is @UseGuards(AuthGuard) on EventsController with a login on the status page.
   'GET /api/events/stream': 'public',
   'POST /api/auth/login': 'public',
   'GET /api/auth/me': 'authenticated',
