@@ -32,7 +32,11 @@ export interface FaultAgent {
 }
 
 /** Publishes a flow per line (12345 straight to the queue unless told), queue settings, seats and agents, then has call-control reload them. */
-export async function provisionQueue(h: CallControlHarness, options: { lines?: Record<string, object>; agents: FaultAgent[]; queue?: Record<string, number> }): Promise<void> {
+export async function provisionQueue(
+  h: CallControlHarness,
+  options: { lines?: Record<string, object>; agents: FaultAgent[]; queue?: Record<string, number> },
+  commands: Pick<CallControlHarness['commands'], 'send'> = h.commands,
+): Promise<void> {
   for (const [line, flow] of Object.entries(options.lines ?? { '12345': DIRECT_FLOW })) {
     const name = `fault-${line}`;
     await h.db.query(`INSERT INTO ivr_flows (name) VALUES ($1)`, [name]);
@@ -50,7 +54,7 @@ export async function provisionQueue(h: CallControlHarness, options: { lines?: R
     await h.db.query(`INSERT INTO acd_agent_skills (agent_id, skill, level) VALUES ($1, 'general', 5)`, [agent.id]);
   }
   for (const what of ['ivr-flows', 'lines', 'seats', 'queues'] as const) {
-    const result = await h.commands.send('config.reload', { what, requestedBy: 'test' });
+    const result = await commands.send('config.reload', { what, requestedBy: 'test' });
     if (!result.ok) throw new Error(`config.reload ${what}: ${result.error.code} ${result.error.message}`);
   }
 }

@@ -11,6 +11,8 @@ import { AcdConfigRepository } from './acd/acd-config.repository';
 import { AcdRecordRepository } from './acd/acd-record.repository';
 import { AcdStateStore } from './acd/acd-state.store';
 import { AcdReconciler } from './acd/acd.reconciler';
+import { AcdRebuildRepository } from './acd/acd-rebuild.repository';
+import { AcdStateRebuilder } from './acd/acd-state.rebuilder';
 import { AcdService } from './acd/acd.service';
 import { AgentPresenceService } from './acd/agent-presence.service';
 import { AgentSeatProvisioner } from './acd/agent-seat.provisioner';
@@ -101,6 +103,8 @@ export class CallControlModule {
         QueueStatsService,
         AcdService,
         AcdReconciler,
+        AcdRebuildRepository,
+        AcdStateRebuilder,
         // Supervision (issue 7)
         SupervisionAuditRepository,
         SupervisionService,

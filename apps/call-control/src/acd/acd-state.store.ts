@@ -150,6 +150,30 @@ export class AcdStateStore {
     await this.redis.hset(`${this.prefix}:entry:${entryId}`, fields);
   }
 
+  /**
+   * Puts back a talk that Asterisk still bridges after Redis lost the ACD state (AcdStateRebuilder): the
+   * entry as connected and its agent on the call, as CONNECT had left them. Nothing is decided here.
+   */
+  async restoreTalk(entry: QueueEntry): Promise<void> {
+    const { skill, ...fields } = entry;
+    await this.redis
+      .multi()
+      .hset(`${this.prefix}:entry:${entry.id}`, { ...asStringRecord(fields), skill, state: 'connected' })
+      .hset(`${this.prefix}:agent:${entry.agentId}`, { state: 'on_call', entryId: entry.id, callId: entry.callId, agentChannelId: entry.agentChannelId, since: String(entry.connectedAt) })
+      .zrem(`${this.prefix}:ready:${skill}`, entry.agentId)
+      .sadd(`${this.prefix}:skills`, skill)
+      .exec();
+  }
+
+  /** A marker that exists as long as Redis keeps the ACD state; gone after Redis restarted empty. */
+  async markStateKept(): Promise<void> {
+    await this.redis.set(`${this.prefix}:state-kept`, String(Date.now()));
+  }
+
+  async stateKept(): Promise<boolean> {
+    return (await this.redis.exists(`${this.prefix}:state-kept`)) === 1;
+  }
+
   async entry(entryId: string): Promise<QueueEntry | null> {
     const fields = await this.redis.hgetall(`${this.prefix}:entry:${entryId}`);
     return Object.keys(fields).length > 0 ? toEntry(fields) : null;
@@ -230,6 +254,10 @@ export class AcdStateStore {
 /** Lua would print large numbers in exponent form; every field goes in as the exact string. */
 function asStrings(fields: Record<string, string | number>): string {
   return JSON.stringify(Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, String(value)])));
+}
+
+function asStringRecord(fields: Record<string, string | number>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, String(value)]));
 }
 
 function pairs(flat: string[]): Record<string, string> {

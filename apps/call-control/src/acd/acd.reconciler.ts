@@ -1,5 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { AriChannel } from '@hotline/telephony';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import Redis from 'ioredis';
+import { REDIS_CLIENT } from '@hotline/redis';
+import { ARI_GATEWAY, AriChannel, AriGateway } from '@hotline/telephony';
+import { AcdStateRebuilder } from './acd-state.rebuilder';
 import { AcdStateStore } from './acd-state.store';
 import { AcdService } from './acd.service';
 
@@ -8,16 +11,43 @@ import { AcdService } from './acd.service';
  * leg is gone are withdrawn (not the agent's fault: no RONA), talks with a missing side are ended,
  * entries whose caller vanished are removed; legs still there are adopted so their events are handled.
  * Waiting callers who are still on the line keep their entries (and so their order); the call service
- * re-adopts their channels and resumes music and timers.
+ * re-adopts their channels and resumes music and timers. When Redis itself lost the state (restarted
+ * empty), it is rebuilt first (AcdStateRebuilder) - at connect, and again whenever Redis reconnects.
  */
 @Injectable()
-export class AcdReconciler {
+export class AcdReconciler implements OnApplicationBootstrap {
   private readonly logger = new Logger(AcdReconciler.name);
+  private redisWasReady = false;
 
-  constructor(private readonly state: AcdStateStore, private readonly acd: AcdService) {}
+  constructor(
+    private readonly state: AcdStateStore,
+    private readonly acd: AcdService,
+    private readonly rebuilder: AcdStateRebuilder,
+    @Inject(ARI_GATEWAY) private readonly ari: AriGateway,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.redisWasReady = this.redis.status === 'ready';
+    this.redis.on('ready', () => {
+      // The first connection is covered by the ARI connect; later ones may be to a Redis that lost everything.
+      if (this.redisWasReady && this.ari.isConnected()) void this.afterRedisReconnect();
+      this.redisWasReady = true;
+    });
+  }
+
+  private async afterRedisReconnect(): Promise<void> {
+    try {
+      if (await this.state.stateKept()) return;
+      await this.reconcile(await this.ari.listChannels());
+    } catch (error) {
+      this.logger.error(`Rebuilding the ACD state after Redis reconnected failed: ${(error as Error).message}`, (error as Error).stack);
+    }
+  }
 
   async reconcile(channels: AriChannel[]): Promise<void> {
     await this.acd.reloadSettings();
+    await this.rebuilder.rebuildIfLost(channels);
     const live = new Set(channels.map((channel) => channel.id));
     let kept = 0;
     for (const entry of await this.state.allEntries()) {
