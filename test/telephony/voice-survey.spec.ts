@@ -14,7 +14,7 @@ import { SURVEY_POLICY_DATA, SURVEY_WORKER_OPTIONS, SurveyAttemptHandler, Survey
 import { WorkOrder, WorkOrderLifecycleService } from '@hotline/work-orders';
 import { CallControlHarness, startCallControlHarness, waitFor } from '../support/call-control-harness';
 import { CallControlChild, startCallControlChild } from '../support/call-control-child';
-import { dtmfSequenceXml, SippUas, startSippUas } from '../support/sipp/sipp.runner';
+import { dtmfSequenceXml, runSipp, SippUas, SIPP_SCENARIOS, startSippUas } from '../support/sipp/sipp.runner';
 import { SmscTestServer } from '../support/smsc-test-server';
 import { SurveyCallPrompts } from '../../apps/call-control/src/surveys/survey-call.prompts';
 import { TtsPromptService } from '../../apps/call-control/src/ivr/tts-prompt.service';
@@ -265,6 +265,51 @@ describe('voice survey calls (real Asterisk, call-control, SIPp citizens via the
       expect(second!.commandId).not.toBe(first!.commandId);
       expect(second!.attemptId).not.toBe(first!.attemptId);
     }, 90_000);
+  });
+
+  describe('inbound callers come first', () => {
+    it('holds survey calls while an inbound caller waits in the ACD, and places them once nobody waits', async () => {
+      // Callers to 12345 go straight to the general queue; no agent is logged in, so they wait.
+      await h.db.query(`INSERT INTO ivr_flows (name) VALUES ('direct')`);
+      await h.db.query(`INSERT INTO ivr_flow_versions (flow_name, version, document, created_by) VALUES ('direct', 1, $1, 'test')`, [
+        JSON.stringify({ start: 'queue', nodes: { queue: { type: 'queue' } } }),
+      ]);
+      await h.db.query(`UPDATE ivr_flows SET published_version = 1 WHERE name = 'direct'`);
+      await h.db.query(`UPDATE hotline_lines SET flow_name = 'direct' WHERE number = '12345'`);
+      await h.db.query(`UPDATE acd_skills SET announce_every_seconds = 600, max_wait_seconds = 3600`);
+      for (const what of ['ivr-flows', 'lines', 'queues'] as const) expect(await h.commands.send('config.reload', { what, requestedBy: 'test' })).toMatchObject({ ok: true });
+
+      const [sipPort, mediaPort, rtpPort] = (await findFreePorts(3)) as [number, number, number];
+      const caller = runSipp({
+        scenarioFile: SIPP_SCENARIOS.citizenTalk,
+        variables: { PRE_DTMF_MS: 500, DTMF_SEQUENCE: '', POST_DTMF_MS: 15_000 },
+        service: '12345',
+        remoteHost: '127.0.0.1',
+        remotePort: h.asterisk.sipPort,
+        localPort: sipPort,
+        mediaPort,
+        keys: { caller: '13700000001', rtp_port: rtpPort },
+        timeoutMs: 60_000,
+      });
+      const queued = async () =>
+        (await h.db.query(`SELECT 1 FROM call_events e JOIN calls c ON c.id = e.call_id WHERE c.caller_number = '13700000001' AND e.type = 'call.queued'`)).rowCount === 1;
+      await waitFor(queued, 20_000, 'the inbound caller queued');
+
+      const survey = await closedWithSurvey('1390011', '井盖松动');
+      expect(await attempts.handle({ surveyId: survey.surveyId, attemptNo: 1 })).toBe('voice_sent');
+      // The command waits in the stream while the caller waits in the queue.
+      const heldUntil = Date.now() + 6_000;
+      while (Date.now() < heldUntil) {
+        expect(await surveyChannelsUp()).toBe(0);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(await resultsFor(survey.surveyId)).toEqual([]);
+
+      const talked = await caller; // the caller gives up after 15 s: nobody waits any more
+      expect(talked.exitCode).toBe(0);
+      await waitFor(async () => (await resultsFor(survey.surveyId)).length === 1, 60_000, 'the survey call after the queue emptied');
+      expect(await resultsFor(survey.surveyId)).toMatchObject([{ outcome: 'rated', digit: '1' }]);
+    }, 120_000);
   });
 
   describe('restarts of call-control', () => {

@@ -100,7 +100,9 @@ export class SurveyCallCommandConsumer implements OnApplicationBootstrap, OnAppl
         }
         if (!(await this.waitForAdmission())) return;
         const [entry] = await this.read('>', 1, 2_000);
-        if (entry) await this.accept(entry, false);
+        // Asked again: the ACD may have filled while the read was blocked. Until then the entry stays pending
+        // to this consumer (a restart reads it again), and the stream holds the rest.
+        if (entry && (await this.waitForAdmission())) await this.accept(entry, false);
       } catch (error) {
         if (!this.running) return;
         this.logger.error(`Reading survey call commands failed: ${(error as Error).message}`, (error as Error).stack);
