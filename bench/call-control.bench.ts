@@ -10,6 +10,10 @@
  * routing latency (citizen's INVITE sent → the agent phone's INVITE received, from SIPp's clock_tick logs)
  * p50/p99, failed calls. Rates go up until a round fails; the highest rate with zero failures is reported.
  * Writes bench/results/call-control-<date>.json.
+ *
+ * Concurrency mode (issue 9, used by `npm run bench`): `--concurrency 50,100,200` runs, per level N, N calls
+ * ramped up at `--ramp` calls/s (default 20) and held until all N are up at once (hold = ramp time + 10 s);
+ * levels go up until a round fails. `--json-out <file>` writes the results there as well.
  */
 import 'reflect-metadata';
 import { promises as fs } from 'node:fs';
@@ -35,6 +39,11 @@ const ROUNDS = Number(option('rounds', '2'));
 const SEATS = Number(option('seats', '120'));
 const BASELINE_NUMBER = '12390';
 const TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
+const CONCURRENCY = args.includes('--concurrency') ? option('concurrency', '').split(',').map(Number) : null;
+const RAMP = Number(option('ramp', '20'));
+const JSON_OUT = option('json-out', '');
+/** A concurrency level: N calls ramped at RAMP/s, each held until the last one is up (+10 s). */
+const levelOf = (n: number) => ({ rate: RAMP, calls: n, holdMs: Math.ceil((n / RAMP) * 1_000) + 10_000 });
 
 interface RoundResult {
   path: 'app_queue' | 'acd';
@@ -107,7 +116,17 @@ async function main(): Promise<void> {
 
     const results: RoundResult[] = [];
     let highest: Record<'app_queue' | 'acd', number | null> = { app_queue: null, acd: null };
-    for (const rate of RATES) {
+    for (const concurrency of CONCURRENCY ?? []) {
+      for (const kind of ['app_queue', 'acd'] as const) {
+        await setAgents(commands, kind === 'acd');
+        const result = { ...(await runRound(kind, RAMP, asterisk, callControl.pid, agents, sipPort!, levelOf(concurrency))), concurrency };
+        results.push(result);
+        process.stderr.write(`[bench] ${JSON.stringify(result)}\n`);
+        if (result.failed === 0) highest = { ...highest, [kind]: Math.max(highest[kind] ?? 0, concurrency) };
+      }
+      if (results.slice(-2).some((result) => result.failed > 0)) break;
+    }
+    for (const rate of CONCURRENCY ? [] : RATES) {
       for (let round = 0; round < ROUNDS; round += 1) {
         for (const kind of ['app_queue', 'acd'] as const) {
           await setAgents(commands, kind === 'acd');
@@ -124,6 +143,7 @@ async function main(): Promise<void> {
     const out = path.join(__dirname, 'results', `call-control-${new Date().toISOString().slice(0, 10)}.json`);
     await fs.mkdir(path.dirname(out), { recursive: true });
     await fs.writeFile(out, `${JSON.stringify({ machine: machine(), calls: CALLS, holdMs: HOLD_MS, seats: SEATS, results, highestRateWithoutFailures: highest }, null, 2)}\n`);
+    if (JSON_OUT) await fs.writeFile(JSON_OUT, `${JSON.stringify({ machine: machine(), seats: SEATS, ramp: RAMP, results, highestWithoutFailures: highest }, null, 2)}\n`);
     process.stderr.write(`[bench] written ${out}\n`);
   } finally {
     await agents?.stop();
@@ -205,7 +225,16 @@ async function setAgents(commands: RedisCommandBus, loggedIn: boolean): Promise<
   }
 }
 
-async function runRound(kind: 'app_queue' | 'acd', rate: number, asterisk: AsteriskInstance, callControlPid: number, agents: SippUas, sipPort: number): Promise<RoundResult> {
+async function runRound(
+  kind: 'app_queue' | 'acd',
+  rate: number,
+  asterisk: AsteriskInstance,
+  callControlPid: number,
+  agents: SippUas,
+  sipPort: number,
+  level: { calls: number; holdMs: number } = { calls: CALLS, holdMs: HOLD_MS },
+): Promise<RoundResult> {
+  const { calls: CALLS, holdMs: HOLD_MS } = level;
   const prefix = `13${kind === 'acd' ? 1 : 2}${String(rate).padStart(2, '0')}${randomBytes(1).readUInt8(0) % 90 + 10}`;
   const agentLinesBefore = (await agents.logLines()).length;
   const before = { asterisk: await cpuTicks(asterisk.pid), callControl: await cpuTicks(callControlPid) };

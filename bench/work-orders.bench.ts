@@ -2,11 +2,12 @@
  * Work-order list and search at 1,000,000 orders: p95 of the api's own query code (WorkOrderQueryService)
  * on a real Postgres, without HTTP. Run:
  *
- *   node -r ./test/support/work-orders-swc-register.js bench/work-orders.bench.ts [--rows 1000000] [--reuse]
+ *   node -r ./test/support/work-orders-swc-register.js bench/work-orders.bench.ts [--rows 1000000] [--reuse] [--drop] [--json-out file]
  *
  * It creates (or with --reuse keeps) the database `hotline_bench_work_orders` on TEST_ADMIN_DATABASE_URL's
  * server, loads the rows in batches with the same search tokens the product writes, then times each query
- * shape 200 times and prints a table (and writes bench/results/work-orders-<date>.json).
+ * shape 200 times and prints a table (and writes bench/results/work-orders-<date>.json). `--drop` drops the
+ * database afterwards (`npm run bench` does, after a 10,000,000-row run); `--json-out` writes the results there too.
  */
 import 'reflect-metadata';
 import { Client } from 'pg';
@@ -23,6 +24,8 @@ import { DuplicateDetector, PgTransactionRunner, toSearchVector, WorkOrderListQu
 const args = process.argv.slice(2);
 const ROWS = Number(args[args.indexOf('--rows') + 1] ?? 0) || 1_000_000;
 const REUSE = args.includes('--reuse');
+const DROP = args.includes('--drop');
+const JSON_OUT = args.includes('--json-out') ? args[args.indexOf('--json-out') + 1] : undefined;
 const RUNS = 200;
 const BATCH = 5000;
 const ADMIN_URL = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -137,9 +140,12 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
+  let loadSeconds: number | null = null;
   if (!REUSE) {
     process.stdout.write(`Loading ${ROWS.toLocaleString()} work orders into ${DB}\n`);
+    const loadStarted = Date.now();
     await load();
+    loadSeconds = Math.round((Date.now() - loadStarted) / 100) / 10;
   }
   const dataSource = await createDataSource(databaseUrl()).initialize();
   const clock = new FixedClock('2026-11-23T09:00:00+08:00');
@@ -193,6 +199,11 @@ async function main(): Promise<void> {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, `${JSON.stringify({ rows: count, runs: RUNS, machine, results }, null, 2)}\n`);
   process.stdout.write(`\nwritten to ${path.relative(process.cwd(), out)}\n`);
+  if (JSON_OUT) fs.writeFileSync(JSON_OUT, `${JSON.stringify({ rows: count, runs: RUNS, machine, loadSeconds, results }, null, 2)}\n`);
+  if (DROP) {
+    await admin(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
+    process.stdout.write(`dropped ${DB}\n`);
+  }
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;
