@@ -37,6 +37,7 @@ describe('agent desk on a real call (Asterisk, call-control, api, web app in Chr
   let citizen: Promise<SippRunResult>;
   let callId: string;
   let orderNumber: string;
+  let previousOrderNumber: string;
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -54,6 +55,19 @@ describe('agent desk on a real call (Asterisk, call-control, api, web app in Chr
     await h.db.query(`INSERT INTO acd_agents (id, name, user_id) SELECT $1, '话务员 李敏', id FROM users WHERE username = 'agent'`, [AGENT_ID]);
     await h.db.query(`INSERT INTO acd_agent_skills (agent_id, skill, level) VALUES ($1, 'general', 5)`, [AGENT_ID]);
     for (const what of ['ivr-flows', 'lines', 'seats', 'queues'] as const) expect(await h.commands.send('config.reload', { what, requestedBy: 'test' })).toMatchObject({ ok: true });
+    // The caller has called before: an order answered on the spot, which the screen pop must list.
+    const [category] = (await h.db.query(`SELECT id FROM categories WHERE code = 'market.consumer'`)).rows;
+    const earlier = await h.api.http().post('/api/work-orders').set(await h.api.auth('agent')).send({
+      channel: 'phone',
+      type: 'consultation',
+      categoryId: category.id,
+      subject: '咨询预付卡退款流程',
+      content: '诉求人咨询预付卡商家闭店后如何申请退款，已告知可向市场监管部门投诉。',
+      caller: { phone: CALLER, name: '陈先生' },
+      disposition: { kind: 'resolve_on_spot', answer: '已告知投诉渠道和所需材料。' },
+    });
+    expect({ status: earlier.status, body: earlier.status < 300 ? 'ok' : earlier.body }).toEqual({ status: 201, body: 'ok' });
+    previousOrderNumber = earlier.body.workOrder.number;
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   });
 
@@ -121,6 +135,10 @@ describe('agent desk on a real call (Asterisk, call-control, api, web app in Chr
     const connected = eventOf('call.connected', callId);
     expect(connected?.payload).toMatchObject({ agentId: AGENT_ID, skill: 'general' });
     await expect(agent.page.locator('[data-testid="field-caller-phone"]').inputValue()).resolves.toBe(CALLER);
+    // Once answered, the pop shows the draft order call-control opened and the caller's earlier order.
+    const card = agent.page.locator('[data-testid="agent-calls"] li', { hasText: CALLER });
+    await card.locator('[data-testid="draft-order"]').waitFor({ timeout: 3_000 });
+    await card.locator('[data-testid="previous-orders"]', { hasText: previousOrderNumber }).waitFor({ timeout: 3_000 });
 
     await supervisor.page.locator('[data-testid="count-started"]', { hasText: String(startedBefore + 1) }).waitFor({ timeout: 2_000 });
     await supervisor.page.locator('[data-testid="live-calls"] tr.el-table__row', { hasText: CALLER }).waitFor({ timeout: 2_000 });
@@ -151,6 +169,9 @@ describe('agent desk on a real call (Asterisk, call-control, api, web app in Chr
     orderNumber = /\d{13}/.exec(text)![0];
     const linked = await h.db.query(`SELECT c.call_id FROM work_order_calls c JOIN work_orders o ON o.id = c.order_id WHERE o.number = $1`, [orderNumber]);
     expect(linked.rows).toEqual([{ call_id: callId }]);
+    // Filed from the call's draft: call-control's draft is marked filed.
+    const drafts = await h.db.query(`SELECT status FROM call_order_drafts WHERE call_id = $1`, [callId]);
+    expect(drafts.rows.map((row) => row.status)).not.toContain('open');
   });
 
   it('the caller hangs up: wrap-up counts down on the desk, then the agent is ready again; the recording is finalised', async () => {
@@ -174,6 +195,21 @@ describe('agent desk on a real call (Asterisk, call-control, api, web app in Chr
     await waitFor(async () => (await h.db.query(`SELECT 1 FROM recordings WHERE call_id = $1 AND status = 'finalised'`, [callId])).rowCount === 1, 30_000, 'the call recording');
     const recording = (await h.db.query(`SELECT duration_ms FROM recordings WHERE call_id = $1`, [callId])).rows[0];
     expect(recording.duration_ms).toBeGreaterThan(5_000);
+
+    // The agent's call history lists the call with its order; the order shows the call and its recording.
+    const historyRow = page.locator(`[data-testid="call-history"] li[data-call-id="${callId}"]`);
+    await historyRow.waitFor({ timeout: 5_000 });
+    await historyRow.locator('[data-testid="history-order"]', { hasText: orderNumber }).click();
+    const detail = page.locator('[data-testid="order-detail"]');
+    await detail.waitFor({ timeout: 5_000 });
+    await detail.locator('[data-testid="order-calls"] tr.el-table__row').first().waitFor();
+    await expect(detail.locator('[data-testid="order-calls"] tr.el-table__row').count()).resolves.toBe(1);
+    const tag = detail.locator('[data-testid="order-call-recording"]');
+    await expect(tag.getAttribute('data-status')).resolves.toBe('finalised');
+    await expect(tag.textContent()).resolves.toContain(`${Math.round(recording.duration_ms / 1000)} 秒`);
+    await shot(agent, 'agent-call.order-calls.zh-CN.png');
+    await page.keyboard.press('Escape');
+    await detail.waitFor({ state: 'hidden' });
     // Today's figures on the wallboard count the answered call.
     await supervisor.page.locator('[data-testid="tile-answered"]', { hasText: '1' }).waitFor({ timeout: 3_000 });
     await shot(supervisor, 'agent-call.wallboard-after.zh-CN.png');

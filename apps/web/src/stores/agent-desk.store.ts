@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { HotlineEvent, OwnAgentView, RealtimeSnapshot } from '@hotline/contracts';
+import type { CallerPreviousOrderDto, CallOrderRefDto, HotlineEvent, OwnAgentView, RealtimeSnapshot } from '@hotline/contracts';
 
 /** What the desk knows about a call beyond the wallboard's row: where it came from and how it got here. */
 export interface CallDetail {
@@ -12,10 +12,26 @@ export interface CallDetail {
   /** The draft order call-control prepared, and the caller's open order if they have one. */
   draftId: string | null;
   openOrderId: string | null;
+  /** 'attached': call-control linked the call to the caller's open order; 'draft': a new order is expected. */
+  link: 'attached' | 'draft' | null;
+  attachedOrder: CallOrderRefDto | null;
+  /** The caller's last orders, newest first (from the screen pop). */
+  previousOrders: CallerPreviousOrderDto[];
   recordingPaused: boolean;
 }
 
-const blankDetail = (): CallDetail => ({ lineName: null, skill: null, ivrPath: [], mine: false, draftId: null, openOrderId: null, recordingPaused: false });
+const blankDetail = (): CallDetail => ({
+  lineName: null,
+  skill: null,
+  ivrPath: [],
+  mine: false,
+  draftId: null,
+  openOrderId: null,
+  link: null,
+  attachedOrder: null,
+  previousOrders: [],
+  recordingPaused: false,
+});
 
 /**
  * The agent's own state and the details of calls, folded from the snapshot and call-control's events. Null
@@ -26,6 +42,10 @@ export const useAgentDeskStore = defineStore('agent-desk', () => {
   const details = ref<Record<string, CallDetail>>({});
   /** The last call offered to this agent: the screen pop. */
   const poppedCallId = ref<string | null>(null);
+  /** Bumped when one of this agent's calls ends: the call history re-reads. */
+  const endedCalls = ref(0);
+  /** This agent's calls of the session: their recordings' completion also refreshes the history. */
+  const myCalls = new Set<string>();
   /** The queue (skill) of this agent's latest call: its wrap-up length drives the countdown after the call. */
   const lastSkill = ref<string | null>(null);
 
@@ -64,6 +84,7 @@ export const useAgentDeskStore = defineStore('agent-desk', () => {
         const offer = payload as { callId: string; agentId: string; skill: string };
         if (agent.value && offer.agentId === agent.value.agentId) {
           detail(offer.callId).mine = true;
+          myCalls.add(offer.callId);
           lastSkill.value = offer.skill;
           poppedCallId.value = offer.callId;
         }
@@ -71,9 +92,18 @@ export const useAgentDeskStore = defineStore('agent-desk', () => {
       }
       case 'call.work-order-draft': {
         const draft = (event as HotlineEvent<'call.work-order-draft'>).payload;
-        Object.assign(detail(draft.callId), { draftId: draft.draftId, openOrderId: draft.openOrderId });
+        Object.assign(detail(draft.callId), {
+          draftId: draft.draftId,
+          openOrderId: draft.openOrderId,
+          link: draft.link ?? null,
+          attachedOrder: draft.attachedOrder ?? null,
+          previousOrders: draft.previousOrders ?? [],
+        });
         return;
       }
+      case 'recording.finalised':
+        if (callId && myCalls.has(callId)) endedCalls.value += 1;
+        return;
       case 'recording.paused':
       case 'recording.resumed':
         if (callId) detail(callId).recordingPaused = event.type === 'recording.paused';
@@ -82,6 +112,7 @@ export const useAgentDeskStore = defineStore('agent-desk', () => {
         if (callId) {
           const { [callId]: _ended, ...rest } = details.value;
           details.value = rest;
+          if (_ended?.mine) endedCalls.value += 1;
           if (poppedCallId.value === callId) poppedCallId.value = null;
         }
         return;
@@ -90,5 +121,5 @@ export const useAgentDeskStore = defineStore('agent-desk', () => {
     }
   }
 
-  return { agent, details, poppedCallId, lastSkill, applySnapshot, applyEvent };
+  return { agent, details, poppedCallId, lastSkill, endedCalls, applySnapshot, applyEvent };
 });

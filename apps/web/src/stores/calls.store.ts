@@ -110,6 +110,8 @@ export const useCallsStore = defineStore('calls', () => {
           hangupCause: null,
           hangupCauseText: null,
           events: [],
+          linkedOrders: [],
+          agentId: null,
         };
         calls.value = [call, ...calls.value].sort(newestFirst).slice(0, limit);
         // Work on the reactive copy from here on, so changes render.
