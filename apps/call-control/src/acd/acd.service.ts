@@ -679,7 +679,16 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   private async allSettings(): Promise<Map<string, QueueSettings>> {
-    if (Date.now() - this.settingsLoadedAt > QUEUE_SETTINGS_MAX_AGE_MS) await this.reloadSettings();
+    if (Date.now() - this.settingsLoadedAt > QUEUE_SETTINGS_MAX_AGE_MS) {
+      try {
+        await this.reloadSettings();
+      } catch (error) {
+        // Postgres down (fault suite): routing goes on with the settings already loaded; tried again later.
+        if (this.queueSettings.size === 0) throw error;
+        this.settingsLoadedAt = Date.now();
+        this.logger.warn(`Queue settings not refreshed, routing with the ones loaded before: ${(error as Error).message}`);
+      }
+    }
     return this.queueSettings;
   }
 
