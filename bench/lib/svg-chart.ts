@@ -17,8 +17,9 @@ export interface ChartInput {
 }
 
 const WIDTH = 760;
-const HEIGHT = 420;
-const MARGIN = { top: 48, right: 170, bottom: 90, left: 70 };
+const HEIGHT = 460;
+const MARGIN = { top: 48, right: 170, bottom: 130, left: 150 };
+const MAX_LABEL = 26;
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
 
 export function barChart(input: ChartInput): string {
@@ -36,7 +37,8 @@ export function barChart(input: ChartInput): string {
   });
   const labels = input.x.map((label, i) => {
     const x = MARGIN.left + i * groupW + groupW / 2;
-    return `<text x="${x.toFixed(1)}" y="${MARGIN.top + plotH + 14}" font-size="10" text-anchor="end" transform="rotate(-30 ${x.toFixed(1)} ${MARGIN.top + plotH + 14})">${escape(String(label))}</text>`;
+    const text = String(label).length > MAX_LABEL ? `${String(label).slice(0, MAX_LABEL - 1)}…` : String(label);
+    return `<text x="${x.toFixed(1)}" y="${MARGIN.top + plotH + 14}" font-size="10" text-anchor="end" transform="rotate(-35 ${x.toFixed(1)} ${MARGIN.top + plotH + 14})"><title>${escape(String(label))}</title>${escape(text)}</text>`;
   });
   return svg(input, [...frame, ...bars, ...labels]);
 }
@@ -73,7 +75,7 @@ function axes(input: ChartInput): { plotW: number; plotH: number; yMax: number; 
     frame.push(`<line x1="${MARGIN.left}" y1="${y.toFixed(1)}" x2="${MARGIN.left + plotW}" y2="${y.toFixed(1)}" stroke="#ddd"/>`);
     frame.push(`<text x="${MARGIN.left - 6}" y="${(y + 4).toFixed(1)}" font-size="11" text-anchor="end">${formatTick(value)}</text>`);
   }
-  frame.push(`<text x="16" y="${MARGIN.top + plotH / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 16 ${MARGIN.top + plotH / 2})">${escape(input.yLabel)}</text>`);
+  frame.push(`<text x="${MARGIN.left - 44}" y="${MARGIN.top + plotH / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 ${MARGIN.left - 44} ${MARGIN.top + plotH / 2})">${escape(input.yLabel)}</text>`);
   if (input.xLabel) frame.push(`<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 8}" font-size="12" text-anchor="middle">${escape(input.xLabel)}</text>`);
   input.series.forEach((series, s) => {
     const y = MARGIN.top + 10 + s * 18;
