@@ -5,18 +5,10 @@ import { Browser, chromium, Page } from 'playwright-core';
 import type { HotlineEvent, HotlineEventPayloads, HotlineEventType } from '@hotline/realtime';
 import { ApiTestServer, REPO_ROOT, startApiTestServer } from '../support/api-test-server';
 import { ensureWebBuild } from '../support/web-build';
+import { CHROMIUM_ARGS } from '../support/browser-session';
+import { DEMO_PASSWORD, seedDemoData } from '@hotline/auth';
 
 const ARTIFACTS = join(REPO_ROOT, 'test', 'artifacts');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 function envelope<T extends HotlineEventType>(type: T, payload: HotlineEventPayloads[T], occurredAt = new Date()): HotlineEvent<T> {
   return { id: randomUUID(), type, version: 1, occurredAt: occurredAt.toISOString(), payload };
@@ -44,6 +36,7 @@ describe('status page (Chromium against the api in-process)', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await ensureWebBuild();
     api = await startApiTestServer('browser');
+    await seedDemoData(api.dataSource);
 
     // One call already in the record, so the page opens with a row.
     const startedAt = new Date(Date.now() - 5 * 60_000);
@@ -90,8 +83,19 @@ describe('status page (Chromium against the api in-process)', () => {
     }
     await expect(page.locator('[data-testid="health-ari"]').textContent()).resolves.toContain('ECONNREFUSED');
 
-    // The call already on record.
+    // Call records are personal data: an anonymous visitor sees the health only, and is asked to log in.
     const rows = page.locator('[data-testid="calls-table"] .el-table__body-wrapper tr.el-table__row');
+    await page.locator('[data-testid="calls-login"]').waitFor();
+    await expect(rows.count()).resolves.toBe(0);
+    await page.goto(`${api.url}/login`);
+    await page.locator('[data-testid="login-username"]').fill('supervisor');
+    await page.locator('[data-testid="login-password"]').fill(DEMO_PASSWORD);
+    await page.locator('[data-testid="login-submit"]').click();
+    await page.waitForURL(`${api.url}/wallboard`);
+    await page.goto(api.url);
+
+    // The call already on record.
+    await rows.first().waitFor();
     await expect(rows.count()).resolves.toBe(1);
     await expect(rows.first().textContent()).resolves.toContain('用户忙 (17)');
 

@@ -1,4 +1,4 @@
-import type { ApiErrorDto, CallListDto, CallSummaryDto, HealthDto } from '@hotline/contracts';
+import type { ApiErrorDto, HealthDto } from '@hotline/contracts';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -31,6 +31,4 @@ async function getJson<T>(path: string, accept: (status: number) => boolean = (s
 export const apiClient = {
   /** 503 still carries the full report (which component is down), so it is an answer, not an error. */
   health: () => getJson<HealthDto>('/api/health', (status) => status === 200 || status === 503),
-  calls: (limit: number) => getJson<CallListDto>(`/api/calls?limit=${limit}`),
-  call: (id: string) => getJson<CallSummaryDto>(`/api/calls/${encodeURIComponent(id)}`),
 };

@@ -31,6 +31,7 @@ const en: MessageSchema = {
     },
   },
   calls: {
+    loginToSee: 'Call records hold personal data: log in to see them',
     title: 'Latest calls',
     count: '{count} calls',
     empty: 'No calls yet',

@@ -30,6 +30,7 @@ const zhCN = {
     },
   },
   calls: {
+    loginToSee: '通话记录含个人信息，登录后可查看',
     title: '最近通话',
     count: '共 {count} 通',
     empty: '暂无通话记录',

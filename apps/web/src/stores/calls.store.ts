@@ -1,7 +1,9 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { CALL_LIST_DEFAULT_LIMIT, type CallEventDto, type CallSummaryDto, type HotlineEvent } from '@hotline/contracts';
-import { ApiRequestError, apiClient } from '../api/api.client';
+import { CALL_LIST_DEFAULT_LIMIT, type CallEventDto, type CallListDto, type CallSummaryDto, type HotlineEvent } from '@hotline/contracts';
+import { ApiRequestError } from '../api/api.client';
+import { authedClient } from '../api/authed.client';
+import { useSessionStore } from './session.store';
 
 /** Identifies "the same" event whether it came live (envelope id) or from Postgres (row id). */
 function eventKey(event: Pick<CallEventDto, 'type' | 'payload'>): string {
@@ -22,6 +24,8 @@ export const useCallsStore = defineStore('calls', () => {
   const calls = ref<CallSummaryDto[]>([]);
   const loading = ref(false);
   const loadError = ref<string | null>(null);
+  /** Call records are personal data: the api lists them to logged-in centre staff only. */
+  const needsLogin = ref(false);
   /** Calls that just appeared live, highlighted for a moment so the eye finds them. */
   const fresh = ref(new Set<string>());
   const limit = CALL_LIST_DEFAULT_LIMIT;
@@ -31,9 +35,11 @@ export const useCallsStore = defineStore('calls', () => {
    * answer does not have yet (the row is written after the event is published): those are kept.
    */
   async function load(): Promise<void> {
+    needsLogin.value = !useSessionStore().loggedIn;
+    if (needsLogin.value) return;
     loading.value = true;
     try {
-      const { items } = await apiClient.calls(limit);
+      const { items } = await authedClient.get<CallListDto>(`/calls?limit=${limit}`);
       const byId = new Map(calls.value.map((call) => [call.id, call]));
       const merged = items.map((call) => {
         const known = byId.get(call.id);
@@ -75,7 +81,8 @@ export const useCallsStore = defineStore('calls', () => {
   /** Fetches a call the page has not seen (an event for it came first); absent from the record yet is fine. */
   async function adopt(id: string): Promise<CallSummaryDto | undefined> {
     try {
-      const call = await apiClient.call(id);
+      if (needsLogin.value) return undefined;
+      const call = await authedClient.get<CallSummaryDto>(`/calls/${encodeURIComponent(id)}`);
       if (!calls.value.some((known) => known.id === id)) {
         calls.value = [...calls.value, call].sort(newestFirst).slice(0, limit);
       }
@@ -137,5 +144,5 @@ export const useCallsStore = defineStore('calls', () => {
     appendEvent(call, event);
   }
 
-  return { calls, loading, loadError, fresh, limit, load, applyEvent };
+  return { calls, loading, loadError, needsLogin, fresh, limit, load, applyEvent };
 });
