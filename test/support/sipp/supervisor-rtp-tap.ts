@@ -10,7 +10,7 @@ export class RtpTap {
   private readonly socket = dgram.createSocket('udp4');
   private readonly packets: Array<{ at: number; samples: Int16Array }> = [];
 
-  private constructor() {
+  private constructor(readonly port: number) {
     this.socket.on('message', (message) => {
       const payload = rtpPayload(message);
       if (!payload || payload.payloadType !== 8) return;
@@ -21,7 +21,7 @@ export class RtpTap {
   }
 
   static async start(port: number): Promise<RtpTap> {
-    const tap = new RtpTap();
+    const tap = new RtpTap(port);
     await new Promise<void>((resolve, reject) => {
       tap.socket.once('error', reject);
       tap.socket.bind(port, '127.0.0.1', () => resolve());
