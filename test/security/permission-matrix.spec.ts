@@ -125,6 +125,18 @@ const ACCESS: Record<string, Access> = {
   'GET /api/surveys/follow-ups': [Role.Quality, Role.Supervisor, Role.Reviewer],
   'POST /api/surveys/follow-ups/{id}/classify': [Role.Quality, Role.Supervisor, Role.Reviewer],
   'GET /api/surveys/coverage': [Role.Quality, Role.Supervisor, Role.Reviewer, Role.Admin],
+  // Supervision (issue 7): supervisors (scoped to the queues they supervise, checked in the domain) and
+  // admins act on live calls and agents; quality reads the audit; the admin sets supervisors' seats/queues.
+  'POST /api/supervision/calls/{callId}/listen': ADMIN_OR_SUPERVISOR,
+  'POST /api/supervision/calls/{callId}/whisper': ADMIN_OR_SUPERVISOR,
+  'POST /api/supervision/calls/{callId}/barge': ADMIN_OR_SUPERVISOR,
+  'POST /api/supervision/calls/{callId}/take-over': ADMIN_OR_SUPERVISOR,
+  'POST /api/supervision/calls/{callId}/release': ADMIN_OR_SUPERVISOR,
+  'DELETE /api/supervision/calls/{callId}': ADMIN_OR_SUPERVISOR,
+  'GET /api/supervision/calls/{callId}': [...ADMIN_OR_SUPERVISOR, Role.Quality],
+  'GET /api/supervision/active': ADMIN_OR_SUPERVISOR,
+  'POST /api/supervision/agents/{agentId}/state': ADMIN_OR_SUPERVISOR,
+  'PUT /api/supervision/supervisors/{userId}': [Role.Admin],
 };
 
 const PARAM_VALUES: Record<string, () => string> = {
@@ -141,6 +153,7 @@ const PARAM_VALUES: Record<string, () => string> = {
   agentId: () => 'no-such-agent',
   skill: () => 'no-such-skill',
   seatId: () => 'no-such-seat',
+  userId: () => randomUUID(),
 };
 
 type Outcome = 'allowed' | '401' | '403';

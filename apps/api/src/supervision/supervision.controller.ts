@@ -113,7 +113,7 @@ export class SupervisionController {
   @ApiOperation({ summary: "Set a supervisor's seat phone and the queues (skills) they supervise" })
   @ApiBody({ schema: openApi(supervisorSchema) })
   async saveSupervisor(@Param('userId', new ZodPipe(userIdSchema)) userId: string, @Body(new ZodPipe(supervisorSchema)) body: z.output<typeof supervisorSchema>) {
-    if (!(await this.repository.userExists(userId))) throw new SupervisionRequestError(SupervisionApiErrorCode.NotInScope, `No user ${userId}`, { userId });
+    if (!(await this.repository.userExists(userId))) throw new SupervisionRequestError(SupervisionApiErrorCode.UserNotFound, `No user ${userId}`, { userId });
     if (!(await this.repository.saveSupervisor(userId, body.seat, body.skills))) {
       throw new SupervisionRequestError(SupervisionApiErrorCode.UnknownSkillOrSeat, 'Unknown seat or skill', { seat: body.seat, skills: body.skills });
     }

@@ -6,12 +6,14 @@ export enum SupervisionApiErrorCode {
   NotInScope = 'NOT_IN_SCOPE',
   NoSupervisorSeat = 'NO_SUPERVISOR_SEAT',
   AgentNotFound = 'AGENT_NOT_FOUND',
+  UserNotFound = 'USER_NOT_FOUND',
   UnknownSkillOrSeat = 'UNKNOWN_SKILL_OR_SEAT',
 }
 
 const KINDS: Record<SupervisionApiErrorCode, DomainErrorKind> = {
   [SupervisionApiErrorCode.CallNotFound]: DomainErrorKind.NotFound,
   [SupervisionApiErrorCode.AgentNotFound]: DomainErrorKind.NotFound,
+  [SupervisionApiErrorCode.UserNotFound]: DomainErrorKind.NotFound,
   [SupervisionApiErrorCode.CallNotInTalk]: DomainErrorKind.Conflict,
   [SupervisionApiErrorCode.NoSupervisorSeat]: DomainErrorKind.Conflict,
   [SupervisionApiErrorCode.NotInScope]: DomainErrorKind.Forbidden,
