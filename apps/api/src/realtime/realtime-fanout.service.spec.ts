@@ -55,6 +55,11 @@ describe('RealtimeFanout', () => {
     ]);
   });
 
+  it('sends supervision events (who monitors which call) to supervisors only, never to the monitored agent', () => {
+    fanout.hotlineEvent(event('supervision.changed', { callId: 'c1', channelId: 'ch', supervisionId: 's', supervisorUserId: 'u', supervisor: 'supervisor', seat: 'seat-sup', agentId: 'u7', mode: 'listen', state: 'active', previousMode: null, reason: null }));
+    expect(emitted.map(({ via, rooms, except }) => ({ via, rooms, except }))).toEqual([{ via: 'local', rooms: ['supervisors'], except: [] }]);
+  });
+
   it('sends queue stats and agent states to the wallboard group (and the agent), never to call rooms', () => {
     fanout.hotlineEvent(event('agent.state-changed', { agentId: 'u7', state: 'ready', previousState: 'wrap_up', reason: null, seat: '1001', callId: null }));
     fanout.hotlineEvent(event('queue.stats', { skill: 'general', waiting: 1 }));

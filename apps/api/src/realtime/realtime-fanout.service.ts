@@ -24,6 +24,11 @@ export class RealtimeFanout {
     const server = this.requireServer();
     const agentId = agentOf(event);
     const agentRoom = agentId ? [realtimeRooms.agent(agentId)] : [];
+    if (event.type === 'supervision.changed' || event.type === 'supervision.released') {
+      // Who is monitoring which call (issue 7) is for supervisors only: listening in is silent to the agent.
+      server.local.to(realtimeRooms.supervisors).emit('hotline.event', event);
+      return;
+    }
     if (event.type === 'agent.state-changed' || event.type === 'queue.stats') {
       // The wallboard's, and the agent's own state; no caller identity in them.
       server.local.to([realtimeRooms.supervisors, ...agentRoom]).emit('hotline.event', event);
