@@ -132,10 +132,15 @@ describe('voice survey calls (real Asterisk, call-control, SIPp citizens via the
   const attemptsOf = async (surveyId: string) =>
     (await surveys.dataSource.query(`SELECT id, attempt_no, status FROM survey_attempts WHERE survey_id = $1 ORDER BY attempt_no`, [surveyId])) as { id: string; attempt_no: number; status: string }[];
 
+  /** The valid commands in call-control's stream (a test also puts malformed entries there). */
   const commands = async (): Promise<OutboundCallCommand<'survey.call'>[]> =>
-    (await h.redis.xrange(callControlCommandStream(h.config.REDIS_PREFIX), '-', '+')).map(
-      ([, fields]) => parseOutboundCallCommand(fields[fields.indexOf(COMMAND_STREAM_FIELD) + 1]!) as OutboundCallCommand<'survey.call'>,
-    );
+    (await h.redis.xrange(callControlCommandStream(h.config.REDIS_PREFIX), '-', '+')).flatMap(([, fields]) => {
+      try {
+        return [parseOutboundCallCommand(fields[fields.indexOf(COMMAND_STREAM_FIELD) + 1] ?? '') as OutboundCallCommand<'survey.call'>];
+      } catch {
+        return [];
+      }
+    });
 
   const results = async (): Promise<SurveyCallResult[]> =>
     (await h.redis.xrange(surveyCallResultStream(h.config.REDIS_PREFIX), '-', '+')).map(([, fields]) => parseSurveyCallResult(fields[fields.indexOf(COMMAND_STREAM_FIELD) + 1]!));
@@ -226,24 +231,15 @@ describe('voice survey calls (real Asterisk, call-control, SIPp citizens via the
       expect((await rating(order.id))[0]!.handling_level).toBe(command!.payload.options.find((option) => option.digit === '3')!.level);
     });
 
-    it('busy (486): result busy, the attempt is busy and the order is not rated (the survey side retries)', async () => {
-      const { order, surveyId } = campaign.get('busy')!;
-      expect(await resultsFor(surveyId)).toMatchObject([{ outcome: 'busy', digit: null }]);
-      await waitFor(async () => (await attemptsOf(surveyId))[0]?.status === 'busy', 10_000, 'the attempt marked busy');
-      expect(await rating(order.id)).toEqual([]);
-    });
-
-    it('no answer (rings out): result no_answer', async () => {
-      const { order, surveyId } = campaign.get('noanswer')!;
-      expect(await resultsFor(surveyId)).toMatchObject([{ outcome: 'no_answer' }]);
-      await waitFor(async () => (await attemptsOf(surveyId))[0]?.status === 'no_answer', 10_000, 'the attempt marked no_answer');
-      expect(await rating(order.id)).toEqual([]);
-    });
-
-    it('citizen hangs up mid-prompt: result hung_up, not rated', async () => {
-      const { order, surveyId } = campaign.get('hangupmid')!;
-      expect(await resultsFor(surveyId)).toMatchObject([{ outcome: 'hung_up', digit: null }]);
-      await waitFor(async () => (await attemptsOf(surveyId))[0]?.status === 'no_answer', 10_000, 'the attempt closed');
+    // What the survey side already retries on: the attempt closes (hung_up counts as no answer there) and no rating.
+    it.each([
+      ['is busy (486)', 'busy', 'busy', 'busy'],
+      ['does not answer (rings out)', 'noanswer', 'no_answer', 'no_answer'],
+      ['hangs up mid-prompt', 'hangupmid', 'hung_up', 'no_answer'],
+    ])('citizen %s (%s): result %s, attempt %s, not rated', async (_what, key, outcome, attemptStatus) => {
+      const { order, surveyId } = campaign.get(key)!;
+      expect(await resultsFor(surveyId)).toMatchObject([{ outcome, digit: null }]);
+      await waitFor(async () => (await attemptsOf(surveyId))[0]?.status === attemptStatus, 10_000, `the attempt marked ${attemptStatus}`);
       expect(await rating(order.id)).toEqual([]);
     });
 
@@ -310,6 +306,24 @@ describe('voice survey calls (real Asterisk, call-control, SIPp citizens via the
       await waitFor(async () => (await resultsFor(survey.surveyId)).length === 1, 60_000, 'the survey call after the queue emptied');
       expect(await resultsFor(survey.surveyId)).toMatchObject([{ outcome: 'rated', digit: '1' }]);
     }, 120_000);
+  });
+
+  describe('the command stream is untrusted input', () => {
+    it('drops malformed entries and a redelivered command (same id): one call, one result, nothing left pending', async () => {
+      const stream = callControlCommandStream(h.config.REDIS_PREFIX);
+      await h.redis.xadd(stream, '*', COMMAND_STREAM_FIELD, 'not json');
+      await h.redis.xadd(stream, '*', COMMAND_STREAM_FIELD, JSON.stringify({ id: 'x', type: 'survey.call', version: 99 }));
+      const survey = await closedWithSurvey('1390014', '树木遮挡路灯');
+      expect(await attempts.handle({ surveyId: survey.surveyId, attemptNo: 1 })).toBe('voice_sent');
+      const [command] = (await commands()).filter((c) => c.payload.surveyId === survey.surveyId);
+      await h.redis.xadd(stream, '*', COMMAND_STREAM_FIELD, JSON.stringify(command));
+      await waitFor(async () => (await resultsFor(survey.surveyId)).length === 1, 60_000, 'the survey call result');
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      expect(await resultsFor(survey.surveyId)).toMatchObject([{ commandId: command!.id, outcome: 'rated', digit: '4' }]);
+      expect((await citizens.logLines()).filter((line) => line === `press4 ${survey.phone}`)).toHaveLength(1);
+      const [pending] = (await h.redis.xpending(stream, 'call-control')) as [number];
+      expect(pending).toBe(0);
+    }, 90_000);
   });
 
   describe('restarts of call-control', () => {
