@@ -73,7 +73,10 @@ describe('call recording (real Asterisk, MixMonitor, SIPp with audio both ways)'
     expect(audio.rms).toBeGreaterThan(500);
     expect(audio.windowRms.filter((rms) => rms > 300).length).toBeGreaterThan(audio.windowRms.length * 0.6);
 
-    const { rows: events } = await h.db.query(`SELECT type, payload FROM call_events WHERE call_id = $1 ORDER BY sequence`, [call.id]);
+    // The timeline is written behind the call (batched, within a flush interval of the event).
+    const timeline = async () => (await h.db.query(`SELECT type, payload FROM call_events WHERE call_id = $1 ORDER BY sequence`, [call.id])).rows;
+    await waitFor(async () => (await timeline()).at(-1)?.type === 'recording.finalised', 5_000, 'the recording.finalised event in the timeline');
+    const events = await timeline();
     expect(events.at(-1)).toMatchObject({ type: 'recording.finalised', payload: { recordingId: recording.id, status: 'finalised', sha256: recording.sha256 } });
   });
 

@@ -59,7 +59,10 @@ export class CallLogRepository {
     return callId;
   }
 
-  /** Resolves when the call's row is in Postgres: rows that reference it (recordings, drafts, links) wait for this. */
+  /**
+   * Resolves when everything written so far for the call is in Postgres: rows that reference the call's row
+   * (recordings, drafts, links) and work that follows its end (finalising the recording) wait for this.
+   */
   written(callId: string): Promise<void> {
     return this.timeline.callWritten(callId);
   }

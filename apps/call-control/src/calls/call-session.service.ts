@@ -27,9 +27,10 @@ type CallEventType = 'call.started' | 'call.dtmf' | 'call.line';
 
 /**
  * The life of a call on the hotline: record it, answer, run the line's IVR flow, hand the call to the ACD
- * (or a transfer), record its end. Every step of one channel runs in order and is written to Postgres
- * before it is published. Channels of other kinds that enter the app (agent seats, citizens called back,
- * transfer destinations) are passed to the service that placed them.
+ * (or a transfer), record its end. Every step of one channel runs in order and is handed to the timeline
+ * writer (durable in Redis, written to Postgres in batches behind the call) before it is published.
+ * Channels of other kinds that enter the app (agent seats, citizens called back, transfer destinations)
+ * are passed to the service that placed them.
  */
 @Injectable()
 export class CallSessionService {
@@ -218,7 +219,8 @@ export class CallSessionService {
       // by call id, so a call re-adopted or closed after a restart gets its recordings finalised as well.
       const registered = this.recordingRegistered.get(session.callId) ?? Promise.resolve();
       this.recordingRegistered.delete(session.callId);
-      void registered.then(() => this.finaliser.finaliseCall(session.callId, session.channelId));
+      // After the call's end is in Postgres, so a finalised recording never belongs to a call still "up".
+      void Promise.all([registered, this.calls.written(session.callId)]).then(() => this.finaliser.finaliseCall(session.callId, session.channelId));
     });
   }
 

@@ -17,9 +17,10 @@ const MAX_RETRY_MS = 1_000;
 const TRIM_IF_OWNER = `if redis.call('get', KEYS[2]) == ARGV[1] then redis.call('ltrim', KEYS[1], tonumber(ARGV[2]), -1) return 1 end return 0`;
 const RELEASE_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
 
-interface Deferred {
-  promise: Promise<void>;
-  resolve: () => void;
+/** Operations of one call handed over by this process and not yet seen committed, and who waits for them. */
+interface CallPending {
+  count: number;
+  waiters: Array<() => void>;
 }
 
 /**
@@ -43,8 +44,8 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
   private outgoing: string[] = [];
   private pushScheduled = false;
   private pushing: Promise<void> = Promise.resolve();
-  /** Calls whose row this process handed over and has not yet seen committed. */
-  private readonly callsWritten = new Map<string, Deferred>();
+  private readonly pendingByCall = new Map<string, CallPending>();
+  private pushesInFlight = 0;
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private failingSince: number | null = null;
@@ -70,7 +71,9 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
 
   /** Hands an operation over. Synchronous: the caller never waits for Postgres (nor for Redis). */
   write(op: TimelineOp): void {
-    if (op.op === 'call' && !this.callsWritten.has(op.callId)) this.callsWritten.set(op.callId, deferred());
+    const pending = this.pendingByCall.get(op.callId);
+    if (pending) pending.count += 1;
+    else this.pendingByCall.set(op.callId, { count: 1, waiters: [] });
     this.outgoing.push(JSON.stringify(op));
     if (this.pushScheduled) return;
     this.pushScheduled = true;
@@ -78,12 +81,14 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
   }
 
   /**
-   * Resolves once the call's row is in Postgres: for records that reference it (recordings, queue records,
-   * drafts). Resolves at once for a call this process did not open (it is already there, or another
-   * process's flush writes it).
+   * Resolves once everything handed over so far for the call is in Postgres: for records that reference the
+   * call's row (recordings, queue records, drafts) and for work that must follow its end (finalising its
+   * recording). At once when nothing of the call is pending here.
    */
   callWritten(callId: string): Promise<void> {
-    return this.callsWritten.get(callId)?.promise ?? Promise.resolve();
+    const pending = this.pendingByCall.get(callId);
+    if (!pending) return Promise.resolve();
+    return new Promise((resolve) => pending.waiters.push(resolve));
   }
 
   /** Operations waiting in Redis for Postgres (for health reporting and tests). */
@@ -123,6 +128,7 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
     const items = this.outgoing;
     this.outgoing = [];
     // Chained, so the list keeps the order the operations happened in.
+    this.pushesInFlight += 1;
     this.pushing = this.pushing.then(async () => {
       try {
         const length = await this.redis.rpush(this.listKey, ...items);
@@ -132,6 +138,9 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
         // Redis is the durable buffer; if it refuses, the operations are written straight to Postgres.
         this.logger.error(`Could not buffer ${items.length} timeline operations in Redis (${(error as Error).message}); writing them directly`);
         await this.applyDirect(items);
+        this.committed(items.map((item) => JSON.parse(item) as TimelineOp));
+      } finally {
+        this.pushesInFlight -= 1;
       }
     });
   }
@@ -176,7 +185,9 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
       }
       this.recovered();
       if (flushed < this.batchSize) {
-        if (flushed > 0 || (await this.redis.llen(this.listKey)) > 0) this.schedule(this.flushMs);
+        const left = await this.redis.llen(this.listKey);
+        if (left === 0 && this.outgoing.length === 0 && this.pushesInFlight === 0) this.allCommitted();
+        if (flushed > 0 || left > 0) this.schedule(this.flushMs);
         return;
       }
     }
@@ -201,11 +212,7 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
       }
       await this.apply(ops);
       await this.redis.eval(TRIM_IF_OWNER, 2, this.listKey, this.lockKey, token, String(items.length));
-      for (const op of ops) {
-        if (op.op !== 'call') continue;
-        this.callsWritten.get(op.callId)?.resolve();
-        this.callsWritten.delete(op.callId);
-      }
+      this.committed(ops);
       return items.length;
     } finally {
       await this.redis.eval(RELEASE_IF_OWNER, 1, this.lockKey, token);
@@ -238,6 +245,24 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
     }
   }
 
+  private committed(ops: TimelineOp[]): void {
+    for (const op of ops) {
+      const pending = this.pendingByCall.get(op.callId);
+      if (!pending) continue;
+      pending.count -= 1;
+      if (pending.count > 0) continue;
+      this.pendingByCall.delete(op.callId);
+      for (const resolve of pending.waiters) resolve();
+    }
+  }
+
+  /** The list is empty and nothing is on its way to it: whatever was pending (another process flushed it) is in. */
+  private allCommitted(): void {
+    const all = [...this.pendingByCall.values()];
+    this.pendingByCall.clear();
+    for (const pending of all) for (const resolve of pending.waiters) resolve();
+  }
+
   private failed(error: Error): void {
     if (this.failingSince === null) {
       this.failingSince = Date.now();
@@ -254,12 +279,6 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
     this.logger.log(`Call timeline flushing again after ${Math.round((Date.now() - this.failingSince) / 1000)} s`);
     this.failingSince = null;
   }
-}
-
-function deferred(): Deferred {
-  let resolve!: () => void;
-  const promise = new Promise<void>((done) => (resolve = done));
-  return { promise, resolve };
 }
 
 async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
