@@ -63,7 +63,8 @@ async function main(): Promise<void> {
   const templatesDir = await benchTemplates();
   const recordingsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'hotline-bench-recordings-'));
   const [sipPort, ariPort, amiPort, agentPort, agentMedia] = (await findFreePorts(5)) as number[];
-  const rtp = await findFreeUdpRange(2_000, { from: 30_000, to: 40_000 });
+  // Concurrency mode: 2 legs per call, RTP + RTCP each, and room to spare (the range must not run out first).
+  const rtp = await findFreeUdpRange(Math.max(2_000, Math.max(0, ...(CONCURRENCY ?? [])) * 6), { from: 30_000, to: 40_000 });
   const asterisk = await startAsteriskInstance({
     cacheDir: testEnvironment.HOTLINE_CACHE_DIR,
     name: `bench-${process.pid}`,

@@ -6,6 +6,8 @@
  *   npm run bench                                  # everything at full size (long: see bench/README.md)
  *   npm run bench -- --only routing,work-orders    # some of them
  *   npm run bench -- --quick                       # small sizes: checks the runner and every bench end to end
+ *   npm run bench -- --only work-orders --rows 3000000   # a reduced size (the default is 10,000,000)
+ *   npm run bench -- --only acd-load --levels 50,100     # other concurrency levels
  *
  * Benchmarks:
  *   acd-load      SIPp load through the full path (IVR → ACD → SIPp agents → MixMonitor → records → events),
@@ -28,6 +30,8 @@ const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : null;
 const MIN_FREE_GB_FOR_10M = 20;
+const ROWS = args.includes('--rows') ? Number(args[args.indexOf('--rows') + 1]) : null;
+const LEVELS = args.includes('--levels') ? args[args.indexOf('--levels') + 1]!.split(',').map(Number) : null;
 
 interface BenchOutcome {
   /** Markdown body (table, notes) without the machine section. */
@@ -45,7 +49,7 @@ const BENCHES: Bench[] = [
   {
     name: 'acd-load',
     async run(json) {
-      const levels = QUICK ? [10, 20] : [50, 100, 200, 300, 400, 500, 600];
+      const levels = LEVELS ?? (QUICK ? [10, 20] : [50, 100, 200, 300, 400, 500, 600]);
       const seats = Math.max(...levels) + 10;
       await node('bench/call-control.bench.ts', ['--concurrency', levels.join(','), '--seats', String(seats), '--json-out', json]);
       const data = JSON.parse(await fs.readFile(json, 'utf8')) as {
@@ -98,9 +102,9 @@ const BENCHES: Bench[] = [
   {
     name: 'work-orders',
     async run(json) {
-      const rows = QUICK ? 20_000 : 10_000_000;
+      const rows = ROWS ?? (QUICK ? 20_000 : 10_000_000);
       const freeGb = await freeGigabytes('/work');
-      if (!QUICK && freeGb < MIN_FREE_GB_FOR_10M) {
+      if (rows >= 5_000_000 && freeGb < MIN_FREE_GB_FOR_10M) {
         const reason = `skipped: ${freeGb.toFixed(1)} GB free on /work (df), ${MIN_FREE_GB_FOR_10M} GB needed for ${rows.toLocaleString()} rows and their indexes`;
         process.stderr.write(`[bench] work-orders ${reason}\n`);
         return { json: { skipped: reason }, markdown: reason, svg: null };
