@@ -1,5 +1,6 @@
 import { DomainError, DomainErrorKind } from '@hotline/common';
 
+/** What the api refuses before asking call-control; each code has one HTTP status (its DomainErrorKind). */
 export enum SupervisionApiErrorCode {
   CallNotFound = 'CALL_NOT_FOUND',
   CallNotInTalk = 'CALL_NOT_IN_TALK',
@@ -10,21 +11,18 @@ export enum SupervisionApiErrorCode {
   UnknownSkillOrSeat = 'UNKNOWN_SKILL_OR_SEAT',
 }
 
-const KINDS: Record<SupervisionApiErrorCode, DomainErrorKind> = {
-  [SupervisionApiErrorCode.CallNotFound]: DomainErrorKind.NotFound,
-  [SupervisionApiErrorCode.AgentNotFound]: DomainErrorKind.NotFound,
-  [SupervisionApiErrorCode.UserNotFound]: DomainErrorKind.NotFound,
-  [SupervisionApiErrorCode.CallNotInTalk]: DomainErrorKind.Conflict,
-  [SupervisionApiErrorCode.NoSupervisorSeat]: DomainErrorKind.Conflict,
-  [SupervisionApiErrorCode.NotInScope]: DomainErrorKind.Forbidden,
-  [SupervisionApiErrorCode.UnknownSkillOrSeat]: DomainErrorKind.Invalid,
-};
+function kindOf(code: SupervisionApiErrorCode): DomainErrorKind {
+  if (code === SupervisionApiErrorCode.NotInScope) return DomainErrorKind.Forbidden;
+  if (code === SupervisionApiErrorCode.UnknownSkillOrSeat) return DomainErrorKind.Invalid;
+  if (code === SupervisionApiErrorCode.CallNotInTalk || code === SupervisionApiErrorCode.NoSupervisorSeat) return DomainErrorKind.Conflict;
+  return DomainErrorKind.NotFound;
+}
 
-/** What the api refuses before asking call-control: unknown call, ended call, out of scope, no seat. */
+/** Unknown or ended call, a call or agent outside the supervisor's queues, no seat to ring, bad settings. */
 export class SupervisionRequestError extends DomainError {
   readonly kind: DomainErrorKind;
   constructor(code: SupervisionApiErrorCode, message: string, details: Record<string, unknown> = {}) {
     super(code, message, details);
-    this.kind = KINDS[code];
+    this.kind = kindOf(code);
   }
 }
