@@ -21,6 +21,8 @@ const MARKER_TTL_SECONDS = 7 * 24 * 3600;
 /** Another consumer's entry pending this long belongs to a dead process (a call lasts at most ~11 minutes). */
 const ORPHAN_IDLE_MS = 15 * 60_000;
 const RECLAIM_EVERY_MS = 60_000;
+/** Writing a result is retried (Redis restarting) so a citizen's rating is not lost to a blip. */
+const FINISH_ATTEMPTS = 8;
 
 type StreamEntry = [id: string, fields: string[]];
 
@@ -172,7 +174,7 @@ export class SurveyCallCommandConsumer implements OnApplicationBootstrap, OnAppl
     this.admission.started(command.id);
     const work = this.calls
       .place(command, channelId)
-      .then((result) => (this.running ? this.finish(entry[0], result) : undefined))
+      .then((result) => (this.running ? this.finishWithRetry(entry[0], result) : undefined))
       .catch((error: Error) => this.logger.error(`Survey call ${command.id}: writing its result failed: ${error.message}`, error.stack))
       .finally(() => {
         this.admission.ended(command.id);
@@ -193,6 +195,20 @@ export class SurveyCallCommandConsumer implements OnApplicationBootstrap, OnAppl
     }
     void this.ack(entryId).catch((error: Error) => this.logger.error(`Acknowledging ${entryId}: ${error.message}`));
     return null;
+  }
+
+  private async finishWithRetry(entryId: string, result: SurveyCallResult): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        // A MULTI whose reply was lost may have run: its `done` marker says so, and the result is not written twice.
+        if (attempt > 1 && (await this.marker(result.commandId))?.state === 'done') return await this.ack(entryId);
+        return await this.finish(entryId, result);
+      } catch (error) {
+        if (!this.running || attempt >= FINISH_ATTEMPTS) throw error;
+        this.logger.warn(`Writing the result of survey call ${result.commandId} failed (attempt ${attempt}): ${(error as Error).message}; retrying`);
+        await sleep(Math.min(500 * 2 ** attempt, 5_000));
+      }
+    }
   }
 
   /** The result, the `done` marker and the acknowledgement together, so none is written without the others. */
