@@ -48,6 +48,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig(appConfigSchema, { ...valid, HOTLINE_NUMBER: '12a45' })).toThrow(/HOTLINE_NUMBER: must be 3 to 8 digits/);
   });
 
+  it('validates the caps on survey calls call-control places', () => {
+    expect(loadConfig(appConfigSchema, valid)).toMatchObject({ SURVEY_MAX_CONCURRENT_CALLS: 4, SURVEY_CALLS_PER_SECOND: 1, SURVEY_MAX_INBOUND_WAITING: 0 });
+    expect(loadConfig(appConfigSchema, { ...valid, SURVEY_CALLS_PER_SECOND: '0.5' }).SURVEY_CALLS_PER_SECOND).toBe(0.5);
+    expect(() => loadConfig(appConfigSchema, { ...valid, SURVEY_MAX_CONCURRENT_CALLS: '0' })).toThrow(/SURVEY_MAX_CONCURRENT_CALLS:/);
+    expect(() => loadConfig(appConfigSchema, { ...valid, SURVEY_CALLS_PER_SECOND: 'fast' })).toThrow(/SURVEY_CALLS_PER_SECOND:/);
+    expect(() => loadConfig(appConfigSchema, { ...valid, SURVEY_MAX_INBOUND_WAITING: '-1' })).toThrow(/SURVEY_MAX_INBOUND_WAITING:/);
+  });
+
   it('treats empty strings as unset so defaults apply', () => {
     expect(loadConfig(appConfigSchema, { ...valid, API_PORT: '' }).API_PORT).toBe(3000);
   });
