@@ -157,7 +157,9 @@ describe('Agent transfers over ARI (real Asterisk, SIPp citizen, agent and 110 d
   });
 
   it('three-way then the agent leaves: the citizen recording covers the three-way part', async () => {
-    await useDispatcher('answers', 9_000);
+    // The dispatcher hangs up while its speech (6.4 s from its answer) still plays: MixMonitor writes only
+    // while frames flow, and SIPp sends nothing after its pcap (a real phone keeps sending RTP).
+    await useDispatcher('answers', 6_000);
     const statesBefore = (await agentStates()).length;
     const citizen = await connectedCitizen(60_000);
     const transferId = await startTransfer(citizen.callId, '119', 'warm');
@@ -174,6 +176,8 @@ describe('Agent transfers over ARI (real Asterisk, SIPp citizen, agent and 110 d
     const row = await trail(transferId);
     expect(row).toMatchObject({ outcome: 'completed', emergency: true });
     expect(row.conference_at).not.toBeNull();
+    // The call's row is written behind the call: wait for its end to land.
+    await waitFor(async () => (await h.db.query(`SELECT 1 FROM calls WHERE id = $1 AND ended_at IS NOT NULL`, [citizen.callId])).rowCount === 1, 10_000, 'the call to be closed');
     const call = (await h.db.query(`SELECT started_at, ended_at FROM calls WHERE id = $1`, [citizen.callId])).rows[0];
     await waitFor(async () => (await h.db.query(`SELECT 1 FROM recordings WHERE call_id = $1 AND status = 'finalised'`, [citizen.callId])).rowCount === 1, 20_000, 'the recording to be finalised');
     const recording = (await h.db.query(`SELECT file_path, duration_ms FROM recordings WHERE call_id = $1`, [citizen.callId])).rows[0];
@@ -209,12 +213,12 @@ describe('Agent transfers over ARI (real Asterisk, SIPp citizen, agent and 110 d
     await useDispatcher('answers', 3_000);
     const statesBefore = (await agentStates()).length;
     const citizen = await connectedCitizen(60_000);
-    const transferId = await startTransfer(citizen.callId, '95598', 'blind');
+    const transferId = await startTransfer(citizen.callId, '96116', 'blind');
     await transferEvent('transfer.completed', transferId);
     expect(await bridgeChannels(`xfer-bridge-${citizen.callId}`)).toContain(citizen.channelId);
     await agentReadyAgain(statesBefore);
     expect((await citizen.run).logLines).toContain('hangup=remote');
-    expect(await trail(transferId)).toMatchObject({ mode: 'blind', outcome: 'completed', emergency: false, destination_number: '95598' });
+    expect(await trail(transferId)).toMatchObject({ mode: 'blind', outcome: 'completed', emergency: false, destination_number: '96116' });
     expect(h.published.some((event) => event.type === 'transfer.answered' && (event.payload as { transferId: string }).transferId === transferId)).toBe(false);
   });
 

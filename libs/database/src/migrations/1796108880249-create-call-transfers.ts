@@ -2,7 +2,6 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Handling units' duty lines and utilities the centre hands callers to (seed; admins edit the list over the API). */
 const UNIT_DESTINATIONS: Array<[string, string]> = [
-  ['95598', '国家电网供电服务热线'],
   ['96116', '供水服务热线'],
   ['962777', '燃气服务热线'],
 ];
