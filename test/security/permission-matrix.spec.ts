@@ -137,6 +137,17 @@ const ACCESS: Record<string, Access> = {
   'GET /api/supervision/active': ADMIN_OR_SUPERVISOR,
   'POST /api/supervision/agents/{agentId}/state': ADMIN_OR_SUPERVISOR,
   'PUT /api/supervision/supervisors/{userId}': [Role.Admin],
+  // Agent transfers (issue 7): the agent on the call (their own, checked in call-control) and supervisors;
+  // the trail is read by the centre's roles on calls; the allow-list is the admin's to edit.
+  'POST /api/calls/{callId}/transfers': [Role.Agent, Role.Supervisor],
+  'GET /api/calls/{callId}/transfers': [Role.Agent, Role.Supervisor, Role.Admin],
+  'POST /api/calls/{callId}/transfers/{transferId}/complete': [Role.Agent, Role.Supervisor],
+  'POST /api/calls/{callId}/transfers/{transferId}/conference': [Role.Agent, Role.Supervisor],
+  'POST /api/calls/{callId}/transfers/{transferId}/cancel': [Role.Agent, Role.Supervisor],
+  'GET /api/transfer-destinations': [Role.Agent, Role.Supervisor, Role.Admin],
+  'POST /api/transfer-destinations': [Role.Admin],
+  'PUT /api/transfer-destinations/{id}': [Role.Admin],
+  'GET /api/work-orders/{orderId}/transfers': [Role.Agent, Role.Supervisor, Role.Admin],
 };
 
 const PARAM_VALUES: Record<string, () => string> = {
@@ -154,6 +165,8 @@ const PARAM_VALUES: Record<string, () => string> = {
   skill: () => 'no-such-skill',
   seatId: () => 'no-such-seat',
   userId: () => randomUUID(),
+  transferId: () => randomUUID(),
+  orderId: () => randomUUID(),
 };
 
 type Outcome = 'allowed' | '401' | '403';
@@ -242,7 +255,7 @@ describe('role × endpoint permission matrix (in-process api)', () => {
     }
     expect(mismatches).toEqual([]);
     expect(requests).toBe(routes.length * identities.length);
-  });
+  }, 60_000); // ~100 routes x 10 identities: about 6 s on the shared 2-core machine
 
   it('refuses forged, expired-looking and malformed tokens on a protected route with 401', async () => {
     const agent = tokens.get('agent')!;

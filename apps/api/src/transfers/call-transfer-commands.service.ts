@@ -3,6 +3,7 @@ import { AcdAdminRepository } from '@hotline/acd';
 import { DomainError, DomainErrorKind } from '@hotline/common';
 import { Actor, hasRole, Role } from '@hotline/org';
 import { CallControlClient } from '../call-control/call-control.client';
+import { CallNotInProgressError } from '../recordings/recording-commands.service';
 import { TransferDestinationRepository } from './transfer-destination.repository';
 import type { StartTransferBody } from './transfer.schemas';
 
@@ -35,6 +36,7 @@ export class CallTransferCommandsService {
   ) {}
 
   async start(actor: Actor, callId: string, body: StartTransferBody): Promise<Record<string, unknown>> {
+    await this.inProgress(callId);
     const agentId = await this.actingAgent(actor);
     const destination = await this.destinations.active(body.destination);
     if (!destination) throw new TransferDestinationNotAllowedError(body.destination);
@@ -42,8 +44,15 @@ export class CallTransferCommandsService {
   }
 
   async act(actor: Actor, action: 'complete' | 'conference' | 'cancel', callId: string, transferId: string): Promise<Record<string, unknown>> {
+    await this.inProgress(callId);
     const agentId = await this.actingAgent(actor);
     return this.callControl.send(`transfer.${action}`, { callId, transferId, requestedBy: actor.username, ...(agentId ? { agentId } : {}) });
+  }
+
+  /** Refused at once (404) for calls the record shows over or unknown; call-control checks the rest. */
+  private async inProgress(callId: string): Promise<void> {
+    const status = await this.destinations.callStatus(callId);
+    if (status === null || status === 'ended') throw new CallNotInProgressError(callId);
   }
 
   /** Undefined for a supervisor (any call); the agent linked to the login otherwise. */

@@ -95,6 +95,11 @@ export class TransferDestinationRepository {
     return rows[0];
   }
 
+  async callStatus(callId: string): Promise<string | null> {
+    const rows: Array<{ status: string }> = await this.dataSource.query(`SELECT status FROM calls WHERE id = $1`, [callId]);
+    return rows[0]?.status ?? null;
+  }
+
   /** The trail of every call linked to an order (work_order_calls), oldest first. */
   transfersOfOrder(orderId: string): Promise<CallTransferView[]> {
     return this.dataSource.query(
