@@ -35,6 +35,7 @@ describe('agent desk on a real call (Asterisk, call-control, api, web app in Chr
   let supervisor: UserPage;
   const opened: UserPage[] = [];
   let citizen: Promise<SippRunResult>;
+  let secondCitizen: Promise<SippRunResult>;
   let callId: string;
   let orderNumber: string;
   let previousOrderNumber: string;
@@ -84,6 +85,21 @@ describe('agent desk on a real call (Asterisk, call-control, api, web app in Chr
     opened.push(user);
     return user;
   };
+  /** A citizen calling 12345 who talks, staying on the line `holdMs` from Asterisk's answer, then hangs up. */
+  const call = async (caller: string, holdMs: number): Promise<SippRunResult> => {
+    const [sipPort, mediaPort, rtpPort] = (await findFreePorts(3)) as [number, number, number];
+    return runSipp({
+      scenarioFile: SIPP_SCENARIOS.citizenTalk,
+      variables: { PRE_DTMF_MS: 500, DTMF_SEQUENCE: '', POST_DTMF_MS: holdMs },
+      service: '12345',
+      remoteHost: '127.0.0.1',
+      remotePort: h.asterisk.sipPort,
+      localPort: sipPort,
+      mediaPort,
+      keys: { caller, rtp_port: rtpPort },
+      timeoutMs: holdMs + 60_000,
+    });
+  };
   const shot = (user: UserPage, name: string) => user.page.screenshot({ path: join(ARTIFACTS, name), animations: 'disabled' });
   const eventOf = <T extends HotlineEvent['type']>(type: T, id: string) => h.published.find((event) => event.type === type && (event.payload as { callId?: string }).callId === id);
 
@@ -107,18 +123,7 @@ describe('agent desk on a real call (Asterisk, call-control, api, web app in Chr
   it('a citizen calls 12345: the wallboard counts it and the desk pops it within 1 s of the offer', async () => {
     const started = supervisor.page.locator('[data-testid="count-started"]');
     const startedBefore = Number(await started.textContent());
-    const [sipPort, mediaPort, rtpPort] = (await findFreePorts(3)) as [number, number, number];
-    citizen = runSipp({
-      scenarioFile: SIPP_SCENARIOS.citizenTalk,
-      variables: { PRE_DTMF_MS: 500, DTMF_SEQUENCE: '', POST_DTMF_MS: 25_000 },
-      service: '12345',
-      remoteHost: '127.0.0.1',
-      remotePort: h.asterisk.sipPort,
-      localPort: sipPort,
-      mediaPort,
-      keys: { caller: CALLER, rtp_port: rtpPort },
-      timeoutMs: 90_000,
-    });
+    citizen = call(CALLER, 25_000);
 
     const pop = agent.page.locator('[data-testid="agent-calls"] li', { hasText: CALLER }).locator('.call-card__pop');
     await pop.waitFor({ timeout: 20_000 });
@@ -223,5 +228,34 @@ describe('agent desk on a real call (Asterisk, call-control, api, web app in Chr
     const order = (await h.db.query(`SELECT status FROM work_orders WHERE number = $1`, [orderNumber])).rows[0];
     expect(order.status).toBe('replied');
     expect(unit.errors).toEqual([]);
+  });
+
+  it('a caller waits while the agent is not ready: the wallboard shows the wait growing, by push; ready takes the call', async () => {
+    const { page } = agent;
+    await page.keyboard.press('F9');
+    await page.locator('[data-testid="agent-state"][data-state="not_ready"]').waitFor({ timeout: 5_000 });
+    secondCitizen = call('13900139000', 20_000);
+    const waiting = supervisor.page.locator('[data-testid="tile-waiting"] .tile__value');
+    await supervisor.page.locator('[data-testid="tile-waiting"] .tile__value', { hasText: /^1$/ }).waitFor({ timeout: 10_000 });
+    const queueRow = supervisor.page.locator('[data-testid="queue-grid"] tr.el-table__row', { hasText: 'general' });
+    // The longest wait counts up on the wall between pushes; with no agent working, the wait cannot be estimated.
+    await queueRow.locator('[data-testid="queue-longest-wait"]', { hasText: /^00:0[3-9]$/ }).waitFor({ timeout: 6_000 });
+    await expect(queueRow.locator('[data-testid="queue-ewt"]').textContent()).resolves.toBe('—');
+    await expect(supervisor.page.locator('[data-testid="tile-longest-wait"] .tile__value').textContent()).resolves.toMatch(/^00:0[3-9]$/);
+    await supervisor.page.locator('[data-testid="live-calls"] tr.el-table__row', { hasText: '13900139000' }).locator('[data-testid="live-call-queued"]').waitFor({ timeout: 2_000 });
+    // Today's answered count is the queues' (agent answers): the waiting caller is not in it.
+    await expect(supervisor.page.locator('[data-testid="tile-answered"] .tile__value').textContent()).resolves.toBe('1');
+    await shot(supervisor, 'agent-call.wallboard-waiting.zh-CN.png');
+
+    await page.keyboard.press('F8');
+    await page.locator('[data-testid="agent-calls"] li', { hasText: '13900139000' }).locator('.call-card__pop').waitFor({ timeout: 10_000 });
+    await page.locator('[data-testid="agent-state"][data-state="on_call"]').waitFor({ timeout: 10_000 });
+    await supervisor.page.locator('[data-testid="tile-waiting"] .tile__value', { hasText: /^0$/ }).waitFor({ timeout: 3_000 });
+    await expect(waiting.textContent()).resolves.toBe('0');
+    await expect(queueRow.locator('[data-testid="queue-longest-wait"]').textContent()).resolves.toBe('00:00');
+    expect((await secondCitizen).counters.successfulCalls).toBe(1);
+    await page.locator('[data-testid="agent-state"][data-state="ready"]').waitFor({ timeout: (WRAP_UP_SECONDS + 10) * 1_000 });
+    expect(agent.errors).toEqual([]);
+    expect(supervisor.errors).toEqual([]);
   });
 });

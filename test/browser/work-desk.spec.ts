@@ -234,7 +234,9 @@ describe('work desks (Chromium against the api in-process): unit portal, review,
     await flows.locator('[data-testid="editor-json"]').press('Control+Enter');
     await flows.locator('[data-testid="editor-notice"]', { hasText: '已保存 night 第 1 版' }).waitFor({ timeout: 3_000 });
     await page.locator('[data-testid="flow-publish"]').click();
-    await flows.locator('tr.el-table__row', { hasText: 'night' }).locator('td', { hasText: /^1$/ }).first().waitFor({ timeout: 3_000 });
+    // Published: the button goes, and the flow's "published" column (the second) says 1.
+    await page.locator('[data-testid="flow-publish"]').waitFor({ state: 'detached', timeout: 8_000 });
+    await flows.locator('tr.el-table__row', { hasText: 'night' }).locator('td').nth(1).filter({ hasText: /^1$/ }).waitFor({ timeout: 3_000 });
     await expect(api.dataSource.query(`SELECT published_version FROM ivr_flows WHERE name = 'night'`)).resolves.toEqual([{ published_version: 1 }]);
 
     await page.getByRole('tab', { name: '技能与队列' }).click();

@@ -166,6 +166,7 @@ const enDesk: DeskMessageSchema = {
     OTHER: 'Other',
   },
   wallboard: {
+    queued: 'Queued',
     longestWait: 'Longest wait',
     ewt: 'Est. wait',
     liveCalls: 'Calls up',

@@ -204,6 +204,7 @@ const zhCNDesk = {
     OTHER: '其他',
   },
   wallboard: {
+    queued: '排队中',
     longestWait: '最长等待',
     ewt: '预计等待',
     liveCalls: '通话中/振铃',

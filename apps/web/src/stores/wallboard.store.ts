@@ -17,6 +17,15 @@ export const useWallboardStore = defineStore('wallboard', () => {
   /** Ids of the events already counted: a snapshot and a late event must not count one call twice. */
   const seen = new Set<string>();
 
+  /** Where each live call is in the ACD (from call.queued / call.connected): the live list says "queued" or "with an agent". */
+  const phases = ref<Record<string, 'queued' | 'agent'>>({});
+  /** Today's answered and abandoned as the queues count them (agent answers), once the ACD reports. */
+  const queueTotals = computed(() =>
+    acd.value && acd.value.queues.length > 0
+      ? acd.value.queues.reduce((sum, queue) => ({ answered: sum.answered + queue.answered, abandoned: sum.abandoned + queue.abandoned }), { answered: 0, abandoned: 0 })
+      : null,
+  );
+
   const waiting = computed(() => acd.value?.queues.reduce((sum, queue) => sum + queue.waiting, 0) ?? null);
 
   function applySnapshot(snapshot: RealtimeSnapshot): void {
@@ -49,8 +58,18 @@ export const useWallboardStore = defineStore('wallboard', () => {
         today.value = { ...today.value, answered: today.value.answered + 1 };
         return;
       }
+      case 'call.queued':
+      case 'call.connected': {
+        const callId = payload.callId;
+        if (callId) phases.value = { ...phases.value, [callId]: event.type === 'call.queued' ? 'queued' : 'agent' };
+        return;
+      }
       case 'call.ended': {
         const call = liveCalls.value[index];
+        if (payload.callId && payload.callId in phases.value) {
+          const { [payload.callId]: _gone, ...rest } = phases.value;
+          phases.value = rest;
+        }
         if (!call) return;
         liveCalls.value = liveCalls.value.filter((known) => known !== call);
         today.value = {
@@ -79,5 +98,5 @@ export const useWallboardStore = defineStore('wallboard', () => {
     }
   }
 
-  return { liveCalls, today, acd, waiting, lastEventAt, applySnapshot, applyEvent };
+  return { liveCalls, today, acd, phases, queueTotals, waiting, lastEventAt, applySnapshot, applyEvent };
 });
