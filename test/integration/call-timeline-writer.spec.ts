@@ -13,7 +13,7 @@ import { DatabaseModule } from '@hotline/database';
 import { RedisModule } from '@hotline/redis';
 import { CallLogRepository, callIdOf } from '../../apps/call-control/src/calls/call-log.repository';
 import { CallTimelineWriter } from '../../apps/call-control/src/calls/call-timeline.writer';
-import { OwnPostgres } from '../support/own-postgres';
+import { OwnPostgres } from '../faults/own-postgres';
 import { testEnvironment } from '../support/test-environment';
 import { waitFor } from '../support/wait-for';
 
@@ -48,18 +48,21 @@ async function startTimeline(config: AppConfig): Promise<INestApplicationContext
 
 describe('call timeline writer (write-behind, durable in Redis, own Postgres stopped and started)', () => {
   let postgres: OwnPostgres;
+  let postgresUp = false;
   let redis: Redis;
   const prefix = `test_timeline_${randomBytes(4).toString('hex')}`;
   const apps: INestApplicationContext[] = [];
 
   beforeAll(async () => {
-    postgres = await OwnPostgres.start();
+    postgres = await OwnPostgres.create('timeline');
+    postgresUp = true;
     redis = new Redis(testEnvironment.TEST_REDIS_URL);
   }, 120_000);
 
   afterEach(async () => {
     // A failed test must not leave the next one without its Postgres.
-    if (!postgres.running) await postgres.startServer();
+    if (!postgresUp) await postgres.start();
+    postgresUp = true;
   });
 
   afterAll(async () => {
@@ -88,7 +91,8 @@ describe('call timeline writer (write-behind, durable in Redis, own Postgres sto
 
     // Postgres down: the call path hands over 307 operations for 3 calls without waiting (or failing): per call
     // its row, 98 events and 3 row changes (answered, tag, ended); and one more event for the first call.
-    await postgres.stopServer();
+    await postgres.stop();
+    postgresUp = false;
     const channels = ['chan-a', 'chan-b', 'chan-c'];
     const started = Date.now();
     for (const channel of channels) {
@@ -113,7 +117,8 @@ describe('call timeline writer (write-behind, durable in Redis, own Postgres sto
     expect(await redis.llen(`${prefix}:call-timeline:pending`)).toBe(307);
 
     // ... Postgres comes back, and a new process writes the backlog on start.
-    await postgres.startServer();
+    await postgres.start();
+    postgresUp = true;
     const second = await startTimeline(config);
     apps.push(second);
     const writerAfter = second.get(CallTimelineWriter);

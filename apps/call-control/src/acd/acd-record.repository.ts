@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AgentStateName } from '@hotline/realtime';
+import { CallTimelineWriter } from '../calls/call-timeline.writer';
 
 export interface QueueDayStats {
   skill: string;
@@ -15,7 +16,10 @@ export interface QueueDayStats {
 /** What the ACD writes to Postgres as it goes: agent state history, queued calls' outcomes, callbacks. */
 @Injectable()
 export class AcdRecordRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly timeline: CallTimelineWriter,
+  ) {}
 
   async logAgentState(agentId: string, state: AgentStateName, reason: string | null, seat: string | null, callId: string | null, at: Date): Promise<void> {
     await this.dataSource.query(`INSERT INTO acd_agent_state_log (agent_id, state, reason, seat, call_id, at) VALUES ($1, $2, $3, $4, $5, $6)`, [
@@ -28,26 +32,18 @@ export class AcdRecordRepository {
     ]);
   }
 
+  /** Written behind the call with its timeline (CallTimelineWriter): the ACD never waits for Postgres here. */
   async queued(callId: string, skill: string, priority: number, at: Date): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO acd_queue_calls (call_id, skill, priority, enqueued_at) VALUES ($1, $2, $3, $4) ON CONFLICT (call_id) DO NOTHING`,
-      [callId, skill, priority, at],
-    );
+    this.timeline.write({ op: 'queue', action: 'queued', callId, skill, priority, at: at.toISOString() });
   }
 
   /** Offers are counted in Redis while the call waits and written once, with the outcome (one statement per call). */
   async answered(callId: string, agentId: string, skill: string, at: Date, waitMs: number, offers: number): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE acd_queue_calls SET outcome = 'answered', agent_id = $2, final_skill = $3, answered_at = $4, wait_ms = $5, offers = $6 WHERE call_id = $1 AND outcome IS NULL`,
-      [callId, agentId, skill, at, waitMs, offers],
-    );
+    this.timeline.write({ op: 'queue', action: 'answered', callId, agentId, skill, at: at.toISOString(), waitMs, offers });
   }
 
   async left(callId: string, outcome: 'abandoned' | 'callback' | 'transferred', skill: string, at: Date, waitMs: number, offers: number): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE acd_queue_calls SET outcome = $2, final_skill = $3, ended_at = $4, wait_ms = $5, offers = $6 WHERE call_id = $1 AND outcome IS NULL`,
-      [callId, outcome, skill, at, waitMs, offers],
-    );
+    this.timeline.write({ op: 'queue', action: 'left', callId, outcome, skill, at: at.toISOString(), waitMs, offers });
   }
 
   async createCallback(callback: { originCallId: string | null; number: string; skill: string; reason: 'abandoned' | 'requested' | 'manual'; rankAt: Date }): Promise<string> {

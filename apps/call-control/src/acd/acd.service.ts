@@ -165,13 +165,21 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
       reasons.push(`line ${session.line!.number}+${weight}`);
     }
     if (session.callerNumber) {
-      const lists = await (session.callerLists ??= this.callerLists.listsOf(session.callerNumber));
+      let lists: Set<string>;
+      let recentCalls: number;
+      try {
+        lists = await (session.callerLists ??= this.callerLists.listsOf(session.callerNumber));
+        recentCalls = await this.callerLists.callsSince(session.callerNumber, new Date(this.clock.now().getTime() - 24 * 3_600_000));
+      } catch (error) {
+        // Postgres unreachable: the caller is queued on the flow's and the line's priority alone.
+        this.logger.warn(`Caller lists of call ${session.callId} unavailable (${(error as Error).message}); no VIP/repeat-caller priority`);
+        return { priority, reasons };
+      }
       if (lists.has('vip')) {
         priority += VIP_PRIORITY;
         reasons.push(`vip+${VIP_PRIORITY}`);
       }
-      const since = new Date(this.clock.now().getTime() - 24 * 3_600_000);
-      if ((await this.callerLists.callsSince(session.callerNumber, since)) >= 2) {
+      if (recentCalls >= 2) {
         priority += REPEAT_CALLER_PRIORITY;
         reasons.push(`repeat-caller+${REPEAT_CALLER_PRIORITY}`);
       }

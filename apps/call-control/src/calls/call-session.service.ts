@@ -133,8 +133,7 @@ export class CallSessionService {
     if (session.io.ended) return;
     switch (exit.kind) {
       case 'queue':
-        // The queue record references the call's row; a flow that queues at once may beat the first flush.
-        await this.calls.written(session.callId);
+        // No wait for Postgres: the queue record goes through the timeline writer after the call's row.
         await this.acd.enqueue(session, { skill: exit.skill, priority: exit.priority });
         return;
       case 'transfer':

@@ -34,7 +34,16 @@ export interface CallEventOp {
   payload: Record<string, unknown>;
 }
 
-export type TimelineOp = OpenCallOp | UpdateCallOp | CallEventOp;
+/**
+ * The call's queue record (acd_queue_calls): entered a queue, then answered or left it. Part of the call's
+ * record, written behind the call like its timeline so the ACD never waits for Postgres either.
+ */
+export type QueueRecordOp =
+  | { op: 'queue'; action: 'queued'; callId: string; skill: string; priority: number; at: string }
+  | { op: 'queue'; action: 'answered'; callId: string; agentId: string; skill: string; at: string; waitMs: number; offers: number }
+  | { op: 'queue'; action: 'left'; callId: string; outcome: 'abandoned' | 'callback' | 'transferred'; skill: string; at: string; waitMs: number; offers: number };
+
+export type TimelineOp = OpenCallOp | UpdateCallOp | CallEventOp | QueueRecordOp;
 
 interface MergedUpdate {
   id: string;
@@ -56,6 +65,7 @@ export async function applyTimelineBatch(client: PoolClient, ops: TimelineOp[], 
   const calls = ops.filter((op): op is OpenCallOp => op.op === 'call');
   const updates = mergeUpdates(ops.filter((op): op is UpdateCallOp => op.op === 'update'));
   const events = ops.filter((op): op is CallEventOp => op.op === 'event');
+  const queue = ops.filter((op): op is QueueRecordOp => op.op === 'queue');
   await client.query('BEGIN');
   try {
     if (calls.length > 0) {
@@ -131,6 +141,7 @@ export async function applyTimelineBatch(client: PoolClient, ops: TimelineOp[], 
         }
       }
     }
+    if (queue.length > 0) await applyQueueRecords(client, queue);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch((rollbackError: Error) => logger.warn(`Rollback of a timeline batch failed: ${rollbackError.message}`));
@@ -160,4 +171,39 @@ function mergeUpdates(updates: UpdateCallOp[]): MergedUpdate[] {
     if (update.tags) Object.assign(row.tags, update.tags);
   }
   return [...merged.values()];
+}
+
+/**
+ * Entries first, then outcomes: an outcome is written once (outcome IS NULL), so answered-then-left keeps
+ * "answered" whichever of the two comes first here, as it did in call order.
+ */
+async function applyQueueRecords(client: PoolClient, ops: QueueRecordOp[]): Promise<void> {
+  const of = <A extends QueueRecordOp['action']>(action: A) => ops.filter((op): op is Extract<QueueRecordOp, { action: A }> => op.action === action);
+  const queued = of('queued');
+  if (queued.length > 0) {
+    await client.query(
+      `INSERT INTO acd_queue_calls (call_id, skill, priority, enqueued_at)
+       SELECT x.call_id, x.skill, x.priority, x.at FROM jsonb_to_recordset($1::jsonb) AS x(call_id uuid, skill text, priority integer, at timestamptz)
+       ON CONFLICT (call_id) DO NOTHING`,
+      [JSON.stringify(queued.map((op) => ({ call_id: op.callId, skill: op.skill, priority: op.priority, at: op.at })))],
+    );
+  }
+  const answered = of('answered');
+  if (answered.length > 0) {
+    await client.query(
+      `UPDATE acd_queue_calls q SET outcome = 'answered', agent_id = x.agent_id, final_skill = x.skill, answered_at = x.at, wait_ms = x.wait_ms, offers = x.offers
+         FROM jsonb_to_recordset($1::jsonb) AS x(call_id uuid, agent_id text, skill text, at timestamptz, wait_ms integer, offers integer)
+        WHERE q.call_id = x.call_id AND q.outcome IS NULL`,
+      [JSON.stringify(answered.map((op) => ({ call_id: op.callId, agent_id: op.agentId, skill: op.skill, at: op.at, wait_ms: op.waitMs, offers: op.offers })))],
+    );
+  }
+  const left = of('left');
+  if (left.length > 0) {
+    await client.query(
+      `UPDATE acd_queue_calls q SET outcome = x.outcome, final_skill = x.skill, ended_at = x.at, wait_ms = x.wait_ms, offers = x.offers
+         FROM jsonb_to_recordset($1::jsonb) AS x(call_id uuid, outcome text, skill text, at timestamptz, wait_ms integer, offers integer)
+        WHERE q.call_id = x.call_id AND q.outcome IS NULL`,
+      [JSON.stringify(left.map((op) => ({ call_id: op.callId, outcome: op.outcome, skill: op.skill, at: op.at, wait_ms: op.waitMs, offers: op.offers })))],
+    );
+  }
 }

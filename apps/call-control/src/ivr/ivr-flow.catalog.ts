@@ -25,7 +25,15 @@ export class IvrFlowCatalog {
   constructor(private readonly repository: IvrFlowRepository) {}
 
   async get(name: string): Promise<LoadedFlow | null> {
-    if (Date.now() - this.loadedAt > MAX_AGE_MS || !this.flows.has(name)) await this.reload();
+    if (Date.now() - this.loadedAt > MAX_AGE_MS || !this.flows.has(name)) {
+      try {
+        await this.reload();
+      } catch (error) {
+        // Postgres unreachable: callers get the flow last loaded rather than no IVR at all.
+        if (!this.flows.has(name)) throw error;
+        this.logger.warn(`IVR flows not refreshed (${(error as Error).message}); serving ${name} v${this.flows.get(name)!.version} as last loaded`);
+      }
+    }
     return this.flows.get(name) ?? null;
   }
 
