@@ -1,9 +1,9 @@
 /**
  * Supervision (issue 7) against the real Asterisk, call-control and api: a SIPp citizen calls 12345, the
  * ACD connects a SIPp agent, and a supervisor acts through the HTTP api; call-control rings the
- * supervisor's seat (another SIPp, which "speaks" a 1 kHz tone). RTP taps stand in for the citizen's and
- * the agent's phones, so the test hears what each of them hears: listen → the tone reaches neither, whisper
- * → only the agent, barge → both. Also: switching modes never rings the seat again, take-over (the agent
+ * supervisor's seat (another SIPp). RTP taps stand in for the three phones' media, so the test hears what
+ * each party hears; each speaks its own tone (citizen 400 Hz, agent 600 Hz, supervisor 1 kHz). Listen → the
+ * supervisor hears both sides and their tone reaches neither, whisper → only the agent, barge → both. Also: switching modes never rings the seat again, take-over (the agent
  * leaves to wrap-up, the supervisor talks with the citizen), 强拆, forced agent state, refusals (role,
  * scope, no seat, call not in talk, unknown call) and the audit rows.
  */
@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { findFreePorts } from '@hotline/provisioning';
 import { runSipp, SippRunResult, SippUas, startSippUas } from '../support/sipp/sipp.runner';
 import { RtpTap } from '../support/sipp/supervisor-rtp-tap';
-import { writeTonePcap } from '../support/sipp/supervisor-tone-pcap.writer';
+import { SUPERVISOR_TONE_HZ, writeTonePcap } from '../support/sipp/supervisor-tone-pcap.writer';
 import { CallControlHarness, startCallControlHarness, waitFor } from '../support/call-control-harness';
 
 jest.setTimeout(10 * 60_000);
@@ -23,6 +23,10 @@ const DIRECT_FLOW = { start: 'queue', nodes: { queue: { type: 'queue' } } };
 /** The tone's amplitude is 8000: above TONE_HEARD it reached the leg, below TONE_ABSENT it did not. */
 const TONE_HEARD = 2_000;
 const TONE_ABSENT = 400;
+/** Citizen and agent hum at amplitude 300 on their own frequencies. */
+const CITIZEN_HZ = 400;
+const AGENT_HZ = 600;
+const HUM_HEARD = 150;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('supervision: listen, whisper, barge, take over, release (real Asterisk, call-control, api, SIPp)', () => {
@@ -31,23 +35,23 @@ describe('supervision: listen, whisper, barge, take over, release (real Asterisk
   let supervisorPhone: SippUas;
   let agentTap: RtpTap;
   let citizenTap: RtpTap;
+  let supervisorTap: RtpTap;
   let pcapDir: string;
   let quietPcap: string;
   let supervisorUserId: string;
 
   beforeAll(async () => {
-    const [agentSip, agentMedia, agentRtp, supSip, supMedia, citizenRtp] = (await findFreePorts(6)) as number[];
+    const [agentSip, agentMedia, agentRtp, supSip, supMedia, supRtp, citizenRtp] = (await findFreePorts(7)) as number[];
     pcapDir = await fs.mkdtemp(path.join(os.tmpdir(), 'supervision-pcaps-'));
-    const tonePcap = path.join(pcapDir, 'supervisor-tone.pcap');
     quietPcap = path.join(pcapDir, 'citizen-quiet.pcap');
-    await writeTonePcap(tonePcap, 150);
-    // The citizen's phone keeps sending (quiet 400 Hz hum), as real phones do: the bridge then writes frames
-    // to the agent's leg continuously, and a whisper is mixed into those.
-    await writeTonePcap(quietPcap, 150, { hz: 400, amplitude: 300 });
-    agentTap = await RtpTap.start(agentRtp!);
+    // Citizen and agent keep sending (quiet hums), as real phones do: every leg carries audio in every mode,
+    // so the absence of the supervisor's tone means something, and a whisper has frames to be mixed into.
+    await writeTonePcap(quietPcap, 150, { hz: CITIZEN_HZ, amplitude: 300 });
+    agentTap = await RtpTap.start(agentRtp!, { talk: { hz: AGENT_HZ, amplitude: 300 } });
     citizenTap = await RtpTap.start(citizenRtp!);
+    supervisorTap = await RtpTap.start(supRtp!, { talk: { hz: SUPERVISOR_TONE_HZ, amplitude: 8_000 } });
     agentPhone = await startSippUas({ scenarioFile: path.join(SCENARIOS, 'supervisor-monitored-agent.xml'), variables: { RTP_PORT: agentRtp!, TALK_MS: 600_000 }, localPort: agentSip!, mediaPort: agentMedia!, timeoutMs: 900_000 });
-    supervisorPhone = await startSippUas({ scenarioFile: path.join(SCENARIOS, 'supervisor-phone.xml'), variables: { TONE_PCAP: tonePcap, TALK_MS: 600_000 }, localPort: supSip!, mediaPort: supMedia!, timeoutMs: 900_000 });
+    supervisorPhone = await startSippUas({ scenarioFile: path.join(SCENARIOS, 'supervisor-phone.xml'), variables: { RTP_PORT: supRtp!, TALK_MS: 600_000 }, localPort: supSip!, mediaPort: supMedia!, timeoutMs: 900_000 });
     h = await startCallControlHarness('supervision', { rtpFrom: 38_000, rtpPorts: 100, withApi: true });
     await h.db.query(`INSERT INTO ivr_flows (name) VALUES ('direct')`);
     await h.db.query(`INSERT INTO ivr_flow_versions (flow_name, version, document, created_by) VALUES ('direct', 1, $1, 'test')`, [JSON.stringify(DIRECT_FLOW)]);
@@ -65,12 +69,15 @@ describe('supervision: listen, whisper, barge, take over, release (real Asterisk
   });
 
   afterAll(async () => {
+    // The last call's recording is finalised after its hangup; closing under it would only log noise.
+    if (h) await waitFor(async () => (await h.db.query(`SELECT 1 FROM recordings WHERE status = 'recording'`)).rowCount === 0, 20_000, 'recordings to be finalised');
     await h?.commands.send('agent.logout', { agentId: 'a1', requestedBy: 'test' });
     await h?.close();
     await agentPhone?.stop();
     await supervisorPhone?.stop();
     await agentTap?.close();
     await citizenTap?.close();
+    await supervisorTap?.close();
     if (pcapDir) await fs.rm(pcapDir, { recursive: true, force: true });
   });
 
@@ -116,7 +123,15 @@ describe('supervision: listen, whisper, barge, take over, release (real Asterisk
     const from = Date.now();
     await sleep(2_000);
     const to = Date.now();
-    return { agent: agentTap.toneLevel(from, to) ?? 0, citizen: citizenTap.toneLevel(from, to) ?? 0, agentPackets: agentTap.count(from, to), citizenPackets: citizenTap.count(from, to) };
+    return {
+      agent: agentTap.toneLevel(from, to) ?? 0,
+      citizen: citizenTap.toneLevel(from, to) ?? 0,
+      agentPackets: agentTap.count(from, to),
+      citizenPackets: citizenTap.count(from, to),
+      // What the supervisor hears of each side.
+      hearsCitizen: supervisorTap.toneLevel(from, to, CITIZEN_HZ) ?? 0,
+      hearsAgent: supervisorTap.toneLevel(from, to, AGENT_HZ) ?? 0,
+    };
   };
   const audit = async (callId: string) =>
     (await h.db.query(`SELECT supervision_id, mode, supervisor, seat, agent_id, started_at, ended_at, end_reason FROM supervision_sessions WHERE call_id = $1 ORDER BY started_at, id`, [callId])).rows;
@@ -141,10 +156,16 @@ describe('supervision: listen, whisper, barge, take over, release (real Asterisk
 
     expect((await act('supervisor', 'post', `/api/supervision/calls/${callId}/listen`)).body).toMatchObject({ mode: 'listen', state: 'active' });
     const listeningAgain = await measure();
-    process.stderr.write(`[supervision] tone on agent/citizen legs: listen ${fmt(listening)}, whisper ${fmt(whispering)}, barge ${fmt(barging)}, listen ${fmt(listeningAgain)}\n`);
+    process.stderr.write(`[supervision] tone on agent/citizen legs, citizen/agent hum heard by the supervisor: listen ${fmt(listening)}, whisper ${fmt(whispering)}, barge ${fmt(barging)}, listen ${fmt(listeningAgain)}\n`);
 
-    // The agent's phone receives audio all along (the citizen's hum), so silence of the tone is meaningful.
-    for (const window of [listening, whispering, barging, listeningAgain]) expect(window.agentPackets).toBeGreaterThan(50);
+    // Both phones receive audio all along (each other's hum), so the absence of the tone is meaningful.
+    for (const window of [listening, whispering, barging, listeningAgain]) {
+      expect(window.agentPackets).toBeGreaterThan(50);
+      expect(window.citizenPackets).toBeGreaterThan(50);
+      // In every mode the supervisor hears both sides (the snoop spies both directions; the bridge mixes).
+      expect(window.hearsCitizen).toBeGreaterThan(HUM_HEARD);
+      expect(window.hearsAgent).toBeGreaterThan(HUM_HEARD);
+    }
     expect(listening.agent).toBeLessThan(TONE_ABSENT);
     expect(listening.citizen).toBeLessThan(TONE_ABSENT);
     expect(whispering.agent).toBeGreaterThan(TONE_HEARD);
@@ -275,6 +296,6 @@ describe('supervision: listen, whisper, barge, take over, release (real Asterisk
   });
 });
 
-function fmt(window: { agent: number; citizen: number }): string {
-  return `${window.agent.toFixed(0)}/${window.citizen.toFixed(0)}`;
+function fmt(window: { agent: number; citizen: number; hearsCitizen: number; hearsAgent: number }): string {
+  return `${window.agent.toFixed(0)}/${window.citizen.toFixed(0)} (hears ${window.hearsCitizen.toFixed(0)}/${window.hearsAgent.toFixed(0)})`;
 }

@@ -1,17 +1,24 @@
 import * as dgram from 'node:dgram';
 import { decodeAlaw, rtpPayload } from './rtp-listener';
-import { SUPERVISOR_TONE_HZ } from './supervisor-tone-pcap.writer';
+import { SUPERVISOR_TONE_HZ, toneSamples } from './supervisor-tone-pcap.writer';
 
 /**
  * A UDP port standing in for one leg's phone (its SDP points here): keeps every PCMA packet with its arrival
- * time, so a test can ask how loud the supervisor's tone was on this leg during a time window.
+ * time, so a test can ask how loud a tone was on this leg during a time window. With `talk`, it also talks
+ * back like a phone (a tone every 20 ms, from this same port, to whoever sends to it): the others then hear
+ * this leg continuously, and Asterisk's symmetric RTP (seats latch to the source) keeps sending here.
  */
 export class RtpTap {
   private readonly socket = dgram.createSocket('udp4');
   private readonly packets: Array<{ at: number; samples: Int16Array }> = [];
+  private remote: { address: string; port: number } | null = null;
+  private talkTimer: NodeJS.Timeout | null = null;
+  private sent = 0;
 
-  private constructor(readonly port: number) {
-    this.socket.on('message', (message) => {
+  private constructor(readonly port: number, private readonly talk: { hz: number; amplitude: number } | null) {
+    this.socket.on('message', (message, from) => {
+      this.remote = { address: from.address, port: from.port };
+      if (talk) this.talkTimer ??= setInterval(() => this.sendTalk(), 20);
       const payload = rtpPayload(message);
       if (!payload || payload.payloadType !== 8) return;
       const samples = new Int16Array(payload.data.length);
@@ -20,8 +27,8 @@ export class RtpTap {
     });
   }
 
-  static async start(port: number): Promise<RtpTap> {
-    const tap = new RtpTap(port);
+  static async start(port: number, options: { talk?: { hz: number; amplitude: number } } = {}): Promise<RtpTap> {
+    const tap = new RtpTap(port, options.talk ?? null);
     await new Promise<void>((resolve, reject) => {
       tap.socket.once('error', reject);
       tap.socket.bind(port, '127.0.0.1', () => resolve());
@@ -57,7 +64,20 @@ export class RtpTap {
     return total / inWindow.length;
   }
 
+  private sendTalk(): void {
+    if (!this.remote || !this.talk) return;
+    const rtp = Buffer.alloc(12);
+    rtp.writeUInt8(0x80, 0);
+    rtp.writeUInt8(8, 1);
+    rtp.writeUInt16BE(this.sent & 0xffff, 2);
+    rtp.writeUInt32BE((this.sent * 160) >>> 0, 4);
+    rtp.writeUInt32BE(0x4a6e0001, 8);
+    this.socket.send(Buffer.concat([rtp, toneSamples(this.sent, this.talk.hz, this.talk.amplitude)]), this.remote.port, this.remote.address);
+    this.sent += 1;
+  }
+
   close(): Promise<void> {
+    if (this.talkTimer) clearInterval(this.talkTimer);
     return new Promise((resolve) => this.socket.close(() => resolve()));
   }
 }

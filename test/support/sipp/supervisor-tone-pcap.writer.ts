@@ -6,7 +6,7 @@ import { frame } from './dtmf-pcap.writer';
 export const SUPERVISOR_TONE_HZ = 1_000;
 
 /** G.711 A-law encoding of one 16-bit linear sample (ITU-T G.711), the inverse of decodeAlaw. */
-function encodeAlaw(sample: number): number {
+export function encodeAlaw(sample: number): number {
   const sign = sample >= 0 ? 0x80 : 0x00;
   let magnitude = Math.min(Math.abs(sample), 32_635) >> 3;
   let exponent = 0;
@@ -45,9 +45,16 @@ export async function writeTonePcap(file: string, seconds: number, options: { hz
     rtp.writeUInt16BE((1_000 + index) & 0xffff, 2);
     rtp.writeUInt32BE((index * 160) >>> 0, 4);
     rtp.writeUInt32BE(ssrc, 8);
-    for (let n = 0; n < 160; n += 1) rtp[12 + n] = encodeAlaw(Math.round(amplitude * Math.sin((2 * Math.PI * hz * (index * 160 + n)) / 8_000)));
+    toneSamples(index, hz, amplitude).copy(rtp, 12);
     packets.push(frame(index * 20, rtp));
   }
   await fs.mkdir(path.dirname(file), { recursive: true });
   await fs.writeFile(file, Buffer.concat(packets));
+}
+
+/** The `index`-th 20 ms packet (160 A-law bytes) of a continuous tone. */
+export function toneSamples(index: number, hz: number, amplitude: number): Buffer {
+  const samples = Buffer.alloc(160);
+  for (let n = 0; n < 160; n += 1) samples[n] = encodeAlaw(Math.round(amplitude * Math.sin((2 * Math.PI * hz * (index * 160 + n)) / 8_000)));
+  return samples;
 }
