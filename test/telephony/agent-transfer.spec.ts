@@ -199,7 +199,8 @@ describe('Agent transfers over ARI (real Asterisk, SIPp citizen, agent and 110 d
     const citizen = await connectedCitizen(12_000);
     const transferId = await startTransfer(citizen.callId, '120', 'warm');
     await transferEvent('transfer.answered', transferId);
-    await command('transfer.cancel', { callId: citizen.callId, transferId });
+    // A supervisor may act on any agent's call.
+    await h.api.http().post(`/api/calls/${citizen.callId}/transfers/${transferId}/cancel`).set(await h.api.auth('supervisor')).expect(200);
     await transferEvent('transfer.cancelled', transferId);
     await waitFor(async () => (await far.logLines()).some((line) => line.startsWith('hangup=remote 120')), 10_000, 'the dispatcher to be hung up');
     expect((await bridgeChannels(`acd-bridge-${citizen.entryId}`)).sort()).toEqual(expect.arrayContaining([citizen.channelId]));
@@ -254,6 +255,60 @@ describe('Agent transfers over ARI (real Asterisk, SIPp citizen, agent and 110 d
     expect(await bridgeChannels(`acd-bridge-${citizen.entryId}`)).toEqual([]);
   });
 
+  it('citizen kept listening (no hold): three in the bridge during the consult; the agent hanging up hands the citizen over', async () => {
+    await useDispatcher('answers', 8_000);
+    // Agent a2 at seat-2 hangs up 4 s after answering (their phone ends the call mid-consult).
+    const [port2, media2] = (await findFreePorts(2)) as [number, number];
+    const leavingPhone = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 500, TALK_MS: 4_000 }, localPort: port2, mediaPort: media2, timeoutMs: 300_000 });
+    try {
+      await h.db.query(`INSERT INTO acd_seats (id, name, contact_uri) VALUES ('seat-2', 'seat-2', $1)`, [`sip:seat-2@127.0.0.1:${port2}`]);
+      await h.db.query(`INSERT INTO acd_agents (id, name) VALUES ('a2', 'a2')`);
+      await h.db.query(`INSERT INTO acd_agent_skills (agent_id, skill, level) VALUES ('a2', 'general', 5)`);
+      await command('config.reload', { what: 'seats' });
+      await command('agent.set-state', { agentId: 'a1', state: 'not_ready', reason: 'test' });
+      await command('agent.login', { agentId: 'a2', seat: 'seat-2' });
+      await command('agent.set-state', { agentId: 'a2', state: 'ready' });
+      const citizen = await connectedCitizen(60_000);
+      const transferId = await startTransfer(citizen.callId, '110', 'warm', false);
+      await transferEvent('transfer.answered', transferId);
+      expect(await bridgeChannels(`acd-bridge-${citizen.entryId}`)).toContain(citizen.channelId);
+      expect(await bridgeChannels(`acd-bridge-${citizen.entryId}`)).toHaveLength(3);
+      await transferEvent('transfer.completed', transferId);
+      expect((await leavingPhone.logLines()).some((line) => line.startsWith('hangup=agent seat-2'))).toBe(true);
+      expect(await bridgeChannels(`xfer-bridge-${citizen.callId}`)).toContain(citizen.channelId);
+      expect((await citizen.run).logLines).toContain('hangup=remote');
+      expect(await trail(transferId)).toMatchObject({ agent_id: 'a2', outcome: 'completed' });
+      await waitFor(async () => (await h.db.query(`SELECT state FROM acd_agent_state_log WHERE agent_id = 'a2' ORDER BY id DESC LIMIT 1`)).rows[0]?.state === 'ready', 20_000, 'a2 ready after wrap-up');
+      expect((await h.db.query(`SELECT state FROM acd_agent_state_log WHERE agent_id = 'a2' ORDER BY id`)).rows.map((row) => row.state)).toContain('wrap_up');
+    } finally {
+      await command('agent.logout', { agentId: 'a2' });
+      await command('agent.set-state', { agentId: 'a1', state: 'ready' });
+      await leavingPhone.stop();
+    }
+  });
+
+  it('the allow-list is edited by admins over the api: a handling unit added is usable, deactivated it is refused', async () => {
+    await useDispatcher('answers', 2_000);
+    const admin = await h.api.auth('admin');
+    const body = { number: '12399', name: '区住建局值班', kind: 'unit', ringTimeoutSeconds: 10 };
+    expect((await h.api.http().post('/api/transfer-destinations').set(await h.api.auth('agent')).send(body)).status).toBe(403);
+    expect((await h.api.http().post('/api/transfer-destinations').set(admin).send({ ...body, number: '12399&PJSIP/x' })).status).toBe(400);
+    const created = await h.api.http().post('/api/transfer-destinations').set(admin).send(body).expect(201);
+    expect((await h.api.http().post('/api/transfer-destinations').set(admin).send(body)).status).toBe(409);
+    const listed = await h.api.http().get('/api/transfer-destinations').set(await h.api.auth('agent')).expect(200);
+    expect(listed.body).toEqual(expect.arrayContaining([expect.objectContaining({ number: '110', kind: 'emergency' }), expect.objectContaining({ number: '12399', kind: 'unit', updatedBy: 'admin' })]));
+    const citizen = await connectedCitizen(30_000);
+    const started = await h.api.http().post(`/api/calls/${citizen.callId}/transfers`).set(await h.api.auth('supervisor')).send({ destination: created.body.id, mode: 'blind' }).expect(200);
+    await transferEvent('transfer.completed', started.body.transferId);
+    expect(await trail(started.body.transferId)).toMatchObject({ destination_number: '12399', emergency: false, requested_by: 'supervisor' });
+    await citizen.run;
+    await h.api.http().put(`/api/transfer-destinations/${created.body.id}`).set(admin).send({ ...body, active: false }).expect(200);
+    const again = await connectedCitizen(10_000);
+    const refused = await h.api.http().post(`/api/calls/${again.callId}/transfers`).set(await h.api.auth('supervisor')).send({ destination: '12399', mode: 'blind' });
+    expect([refused.status, refused.body.code]).toEqual([400, 'TRANSFER_DESTINATION_NOT_ALLOWED']);
+    await again.run;
+  });
+
   it('refuses dial-string injection and destinations off the allow-list with 400; nothing is originated', async () => {
     const far = await useDispatcher('answers');
     const citizen = await connectedCitizen(15_000);
@@ -277,5 +332,7 @@ describe('Agent transfers over ARI (real Asterisk, SIPp citizen, agent and 110 d
     await sleep(500);
     expect((await far.logLines()).length).toBe(invitesBefore);
     await citizen.run;
+    // Let the last call's recording be finalised before the harness closes the database.
+    await waitFor(async () => (await h.db.query(`SELECT 1 FROM recordings WHERE call_id = $1 AND status = 'finalised'`, [citizen.callId])).rowCount === 1, 20_000, 'the recording to be finalised');
   });
 });
