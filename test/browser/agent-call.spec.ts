@@ -15,7 +15,8 @@ import { CallControlHarness, startCallControlHarness, waitFor } from '../support
 import { REPO_ROOT } from '../support/api-test-server';
 import { CHROMIUM_ARGS, loginAs, UserPage } from '../support/browser-session';
 import { fillComplaintForMarketUnit, signAndReplyInUnitPortal } from '../support/browser-steps';
-import { runSipp, SippRunResult, SippUas, SIPP_SCENARIOS, startSippUas } from '../support/sipp/sipp.runner';
+import { SippRunResult, SippUas, SIPP_SCENARIOS, startSippUas } from '../support/sipp/sipp.runner';
+import { talkingCitizen } from '../support/sipp/talking-citizen';
 import { ensureWebBuild } from '../support/web-build';
 
 jest.setTimeout(10 * 60_000);
@@ -85,21 +86,7 @@ describe('agent desk on a real call (Asterisk, call-control, api, web app in Chr
     opened.push(user);
     return user;
   };
-  /** A citizen calling 12345 who talks, staying on the line `holdMs` from Asterisk's answer, then hangs up. */
-  const call = async (caller: string, holdMs: number): Promise<SippRunResult> => {
-    const [sipPort, mediaPort, rtpPort] = (await findFreePorts(3)) as [number, number, number];
-    return runSipp({
-      scenarioFile: SIPP_SCENARIOS.citizenTalk,
-      variables: { PRE_DTMF_MS: 500, DTMF_SEQUENCE: '', POST_DTMF_MS: holdMs },
-      service: '12345',
-      remoteHost: '127.0.0.1',
-      remotePort: h.asterisk.sipPort,
-      localPort: sipPort,
-      mediaPort,
-      keys: { caller, rtp_port: rtpPort },
-      timeoutMs: holdMs + 60_000,
-    });
-  };
+  const call = (caller: string, holdMs: number) => talkingCitizen(h.asterisk.sipPort, caller, holdMs);
   const shot = (user: UserPage, name: string) => user.page.screenshot({ path: join(ARTIFACTS, name), animations: 'disabled' });
   const eventOf = <T extends HotlineEvent['type']>(type: T, id: string) => h.published.find((event) => event.type === type && (event.payload as { callId?: string }).callId === id);
 
