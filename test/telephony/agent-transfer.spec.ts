@@ -116,6 +116,11 @@ describe('Agent transfers over ARI (real Asterisk, SIPp citizen, agent and 110 d
     await waitFor(async () => (await agentStates()).at(-1) === 'ready' && (await agentStates()).length > since, 20_000, 'a1 to be ready again');
     expect((await agentStates()).slice(since)).toContain('wrap_up');
   };
+  const intakeFor = async (link: { draftId: string } | { callIds: string[] }) => {
+    const category = (await h.db.query(`SELECT id FROM categories WHERE code = 'market.consumer'`)).rows[0].id;
+    const body = { channel: 'phone', type: 'help', categoryId: category, regionCode: '652701', subject: `路边有人受伤 ${citizenSeq}`, content: `市民报告路边有人受伤 ${citizenSeq}`, caller: { phone: `1380000${String(citizenSeq).padStart(4, '0')}` }, ...link };
+    return h.api.http().post('/api/work-orders').set(await h.api.auth('agent')).send(body).expect(201);
+  };
   const startTransfer = async (callId: string, number: string, mode: 'warm' | 'blind', hold = true) =>
     (await command('transfer.start', { callId, destinationId: destinations[number], mode, hold })).transferId as string;
 
@@ -146,11 +151,9 @@ describe('Agent transfers over ARI (real Asterisk, SIPp citizen, agent and 110 d
     expect(row.ended_at.getTime()).toBeGreaterThan(row.answered_at.getTime());
     const timeline = (await h.db.query(`SELECT type FROM call_events WHERE call_id = $1 ORDER BY sequence`, [citizen.callId])).rows.map((event) => event.type);
     expect(timeline).toEqual(expect.arrayContaining(['transfer.started', 'transfer.answered', 'transfer.completed']));
-    // The order taken in for this call is an emergency-linked matter; its trail shows the transfer.
-    const category = (await h.db.query(`SELECT id FROM categories WHERE code = 'market.consumer'`)).rows[0].id;
-    const intake = await h.api.http().post('/api/work-orders').set(auth).send({
-      channel: 'phone', type: 'help', categoryId: category, regionCode: '652701', subject: '路边有人受伤', content: '市民报告路边有人受伤, 已转 110', caller: { phone: '13700000001' }, callIds: [citizen.callId],
-    }).expect(201);
+    // The order the agent files from the call's draft is an emergency-linked matter; its trail shows the transfer.
+    const draft = h.published.find((event) => event.type === 'call.work-order-draft' && event.payload.callId === citizen.callId) as HotlineEvent<'call.work-order-draft'>;
+    const intake = await intakeFor({ draftId: draft.payload.draftId });
     expect(intake.body.workOrder.emergencyLinked).toBe(true);
     const orderTrail = await h.api.http().get(`/api/work-orders/${intake.body.workOrder.id}/transfers`).set(auth).expect(200);
     expect(orderTrail.body).toEqual([expect.objectContaining({ id: transferId, destinationNumber: '110', emergency: true, outcome: 'completed' })]);
@@ -221,6 +224,8 @@ describe('Agent transfers over ARI (real Asterisk, SIPp citizen, agent and 110 d
     expect((await citizen.run).logLines).toContain('hangup=remote');
     expect(await trail(transferId)).toMatchObject({ mode: 'blind', outcome: 'completed', emergency: false, destination_number: '96116' });
     expect(h.published.some((event) => event.type === 'transfer.answered' && (event.payload as { transferId: string }).transferId === transferId)).toBe(false);
+    // A handling unit is no emergency: the order keeps the ordinary deadlines.
+    expect((await intakeFor({ callIds: [citizen.callId] })).body.workOrder.emergencyLinked).toBe(false);
   });
 
   it.each([

@@ -141,7 +141,8 @@ export class WorkOrderLifecycleService {
         : S.Transferred;
       const dispatchDue = status === S.Accepted && preset.rules.dispatch ? computeDeadline(calendar, now, preset.rules.dispatch) : null;
       // A call of this matter was transferred to 110/119/120/122 (call_transfers): an emergency-linked matter.
-      const emergencyTransferred = await this.repository.hasEmergencyTransfer(tx, input.callIds ?? []);
+      const emergencyTransferred =
+        (await this.repository.hasEmergencyTransfer(tx, input.callIds ?? [])) || (!!input.draftId && (await this.repository.draftHasEmergencyTransfer(tx, input.draftId)));
       const order: WorkOrder = {
         id,
         number,

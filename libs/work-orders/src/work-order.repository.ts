@@ -362,6 +362,12 @@ export class WorkOrderRepository {
     }));
   }
 
+  /** The same, for the call of a draft being filed (the agent's usual way to take in a call's order). */
+  async draftHasEmergencyTransfer(tx: Sql, draftId: string): Promise<boolean> {
+    const { rows } = await tx.query(`SELECT 1 FROM call_order_drafts d JOIN call_transfers t ON t.call_id = d.call_id WHERE d.id = $1 AND t.emergency LIMIT 1`, [draftId]);
+    return rows.length > 0;
+  }
+
   async callExists(tx: Sql, callId: string): Promise<boolean> {
     const { rows } = await tx.query(`SELECT 1 FROM calls WHERE id = $1`, [callId]);
     return rows.length > 0;
