@@ -36,12 +36,14 @@ describe('supervision: listen, whisper, barge, take over, release (real Asterisk
   let agentTap: RtpTap;
   let citizenTap: RtpTap;
   let supervisorTap: RtpTap;
+  let deskPhone: SippUas;
+  let deskTap: RtpTap;
   let pcapDir: string;
   let quietPcap: string;
   let supervisorUserId: string;
 
   beforeAll(async () => {
-    const [agentSip, agentMedia, agentRtp, supSip, supMedia, supRtp, citizenRtp] = (await findFreePorts(7)) as number[];
+    const [agentSip, agentMedia, agentRtp, supSip, supMedia, supRtp, citizenRtp, deskSip, deskMedia, deskRtp] = (await findFreePorts(10)) as number[];
     pcapDir = await fs.mkdtemp(path.join(os.tmpdir(), 'supervision-pcaps-'));
     quietPcap = path.join(pcapDir, 'citizen-quiet.pcap');
     // Citizen and agent keep sending (quiet hums), as real phones do: every leg carries audio in every mode,
@@ -50,15 +52,18 @@ describe('supervision: listen, whisper, barge, take over, release (real Asterisk
     agentTap = await RtpTap.start(agentRtp!, { talk: { hz: AGENT_HZ, amplitude: 300 } });
     citizenTap = await RtpTap.start(citizenRtp!);
     supervisorTap = await RtpTap.start(supRtp!, { talk: { hz: SUPERVISOR_TONE_HZ, amplitude: 8_000 } });
+    deskTap = await RtpTap.start(deskRtp!, { talk: { hz: SUPERVISOR_TONE_HZ, amplitude: 8_000 } });
     agentPhone = await startSippUas({ scenarioFile: path.join(SCENARIOS, 'supervisor-monitored-agent.xml'), variables: { RTP_PORT: agentRtp!, TALK_MS: 600_000 }, localPort: agentSip!, mediaPort: agentMedia!, timeoutMs: 900_000 });
     supervisorPhone = await startSippUas({ scenarioFile: path.join(SCENARIOS, 'supervisor-phone.xml'), variables: { RTP_PORT: supRtp!, TALK_MS: 600_000 }, localPort: supSip!, mediaPort: supMedia!, timeoutMs: 900_000 });
+    // A second seat whose phone the supervisor puts down by themselves after 5 s.
+    deskPhone = await startSippUas({ scenarioFile: path.join(SCENARIOS, 'supervisor-phone.xml'), variables: { RTP_PORT: deskRtp!, TALK_MS: 5_000 }, localPort: deskSip!, mediaPort: deskMedia!, timeoutMs: 900_000 });
     h = await startCallControlHarness('supervision', { rtpFrom: 38_000, rtpPorts: 100, withApi: true });
     await h.db.query(`INSERT INTO ivr_flows (name) VALUES ('direct')`);
     await h.db.query(`INSERT INTO ivr_flow_versions (flow_name, version, document, created_by) VALUES ('direct', 1, $1, 'test')`, [JSON.stringify(DIRECT_FLOW)]);
     await h.db.query(`UPDATE ivr_flows SET published_version = 1 WHERE name = 'direct'`);
     await h.db.query(`UPDATE hotline_lines SET flow_name = 'direct' WHERE number = '12345'`);
     await h.db.query(`UPDATE acd_skills SET ring_timeout_seconds = 15, wrap_up_seconds = 2, announce_every_seconds = 600, max_wait_seconds = 3600`);
-    await h.db.query(`INSERT INTO acd_seats (id, name, contact_uri) VALUES ('seat-a1', 'a1', $1), ('seat-sup', '班长席', $2)`, [`sip:seat-a1@127.0.0.1:${agentSip}`, `sip:seat-sup@127.0.0.1:${supSip}`]);
+    await h.db.query(`INSERT INTO acd_seats (id, name, contact_uri) VALUES ('seat-a1', 'a1', $1), ('seat-sup', '班长席', $2), ('seat-desk', '班长工位', $3)`, [`sip:seat-a1@127.0.0.1:${agentSip}`, `sip:seat-sup@127.0.0.1:${supSip}`, `sip:seat-desk@127.0.0.1:${deskSip}`]);
     await h.db.query(`INSERT INTO acd_agents (id, name) VALUES ('a1', 'a1')`);
     await h.db.query(`INSERT INTO acd_agent_skills (agent_id, skill, level) VALUES ('a1', 'general', 5)`);
     for (const what of ['ivr-flows', 'lines', 'seats', 'queues'] as const) expect(await h.commands.send('config.reload', { what, requestedBy: 'test' })).toMatchObject({ ok: true });
@@ -78,6 +83,8 @@ describe('supervision: listen, whisper, barge, take over, release (real Asterisk
     await agentTap?.close();
     await citizenTap?.close();
     await supervisorTap?.close();
+    await deskPhone?.stop();
+    await deskTap?.close();
     if (pcapDir) await fs.rm(pcapDir, { recursive: true, force: true });
   });
 
@@ -131,6 +138,7 @@ describe('supervision: listen, whisper, barge, take over, release (real Asterisk
       // What the supervisor hears of each side.
       hearsCitizen: supervisorTap.toneLevel(from, to, CITIZEN_HZ) ?? 0,
       hearsAgent: supervisorTap.toneLevel(from, to, AGENT_HZ) ?? 0,
+      citizenHearsAgent: citizenTap.toneLevel(from, to, AGENT_HZ) ?? 0,
     };
   };
   const audit = async (callId: string) =>
@@ -236,6 +244,8 @@ describe('supervision: listen, whisper, barge, take over, release (real Asterisk
     await waitFor(async () => (await supervisorPhone.logLines()).filter((line) => line.startsWith('hangup=remote')).length === supervisorByes + 1, 10_000, 'the supervisor seat to be hung up');
     await waitFor(async () => (await audit(callId)).every((row) => row.ended_at !== null), 10_000, 'the audit rows to close');
     expect((await audit(callId)).map((row) => [row.mode, row.end_reason])).toEqual(expect.arrayContaining([['release', 'done'], ['listen', 'call-ended']]));
+    expect(await h.asterisk.rx('core show channels concise')).not.toContain('Snoop/');
+    expect(await h.asterisk.rx('bridge show all')).not.toContain('sup-bridge-');
     expect(h.published.some((event) => event.type === 'supervision.released' && (event.payload as { callId: string; agentId: string }).callId === callId && (event.payload as { agentId: string }).agentId === 'a1')).toBe(true);
     // The agent is back in the normal cycle: wrap-up after the call.
     const states = (await h.db.query(`SELECT state FROM acd_agent_state_log WHERE agent_id = 'a1' ORDER BY id DESC LIMIT 2`)).rows.map((row) => row.state);
@@ -244,6 +254,33 @@ describe('supervision: listen, whisper, barge, take over, release (real Asterisk
     const late = await act('supervisor', 'post', `/api/supervision/calls/${callId}/listen`);
     expect(late.status).toBe(409);
     expect(late.body.code).toBe('CALL_NOT_IN_TALK');
+  });
+
+  it('the supervisor putting their phone down cleans up their leg, snoop and bridge; the call goes on', async () => {
+    await ready();
+    await setSupervisor('seat-desk', ['general']);
+    const call = citizen('13900000004', 60_000);
+    const callId = await connected('13900000004');
+    expect((await act('supervisor', 'post', `/api/supervision/calls/${callId}/listen`)).status).toBe(200);
+    const changes = () => h.published.filter((event) => event.type === 'supervision.changed' && (event.payload as { callId: string }).callId === callId).map((event) => event.payload as { state: string; reason: string | null });
+    await waitFor(() => changes().some((change) => change.state === 'active'), 15_000, 'the desk phone to answer');
+    expect(await h.asterisk.rx('core show channels concise')).toContain('Snoop/');
+    await waitFor(() => changes().some((change) => change.state === 'ended'), 15_000, 'the supervisor to hang up');
+    expect(changes().at(-1)).toMatchObject({ state: 'ended', reason: 'supervisor-hung-up' });
+    expect((await deskPhone.logLines()).filter((line) => line.startsWith('hangup=supervisor seat-desk'))).toHaveLength(1);
+    await waitFor(async () => !(await h.asterisk.rx('core show channels concise')).includes('Snoop/'), 5_000, 'the snoop channel to go');
+    expect(await h.asterisk.rx('bridge show all')).not.toContain('sup-bridge-');
+    // Citizen and agent still talk: each still hears the other.
+    const after = await measure();
+    expect(after.citizenHearsAgent).toBeGreaterThan(HUM_HEARD);
+    expect(after.agentPackets).toBeGreaterThan(50);
+    expect((await callOf('13900000004')).status).toBe('answered');
+    expect((await audit(callId)).map((row) => [row.mode, row.end_reason])).toEqual([['listen', 'supervisor-hung-up']]);
+
+    // An admin (all queues, no seat needed to release) ends the call.
+    expect((await act('admin', 'post', `/api/supervision/calls/${callId}/release`)).status).toBe(200);
+    expect((await call).logLines).toContain('hangup=remote');
+    await setSupervisor('seat-sup', ['general']);
   });
 
   it('refuses clearly: not a supervisor (403), out of scope (403), no seat (409), not in talk (409), unknown call (404); forced agent state is audited', async () => {
