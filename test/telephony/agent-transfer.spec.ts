@@ -95,7 +95,7 @@ describe('Agent transfers over ARI (real Asterisk, SIPp citizen, agent and 110 d
     let connected: HotlineEvent<'call.connected'> | undefined;
     await waitFor(async () => {
       const call = (await h.db.query(`SELECT id FROM calls WHERE caller_number = $1`, [caller])).rows[0];
-      connected = call ? (h.published.find((event) => event.type === 'call.connected' && event.payload.callId === call.id) as HotlineEvent<'call.connected'> | undefined) : undefined;
+      connected = call ? (h.published.find((event) => event.type === 'call.connected' && (event as HotlineEvent<'call.connected'>).payload.callId === call.id) as HotlineEvent<'call.connected'> | undefined) : undefined;
       return !!connected;
     }, 30_000, `citizen ${caller} to be connected to the agent`);
     const bridgeId = connected!.payload.bridgeId;
@@ -107,7 +107,7 @@ describe('Agent transfers over ARI (real Asterisk, SIPp citizen, agent and 110 d
   const trail = async (transferId: string) => (await h.db.query(`SELECT * FROM call_transfers WHERE id = $1`, [transferId])).rows[0];
   const ari = async (resource: string) => {
     const response = await fetch(`${h.asterisk.ariUrl}/ari${resource}`, { headers: { authorization: `Basic ${Buffer.from(`${h.asterisk.ariUsername}:${h.asterisk.ariPassword}`).toString('base64')}` } });
-    return { status: response.status, body: response.status === 200 ? await response.json() : null };
+    return { status: response.status, body: response.status === 200 ? ((await response.json()) as { channels?: string[] } & unknown[]) : null };
   };
   const bridgeChannels = async (bridgeId: string): Promise<string[]> => ((await ari(`/bridges/${bridgeId}`)).body?.channels as string[] | undefined) ?? [];
   const agentStates = async () => (await h.db.query(`SELECT state FROM acd_agent_state_log WHERE agent_id = 'a1' ORDER BY id`)).rows.map((row) => row.state as string);
@@ -152,7 +152,7 @@ describe('Agent transfers over ARI (real Asterisk, SIPp citizen, agent and 110 d
     const timeline = (await h.db.query(`SELECT type FROM call_events WHERE call_id = $1 ORDER BY sequence`, [citizen.callId])).rows.map((event) => event.type);
     expect(timeline).toEqual(expect.arrayContaining(['transfer.started', 'transfer.answered', 'transfer.completed']));
     // The order the agent files from the call's draft is an emergency-linked matter; its trail shows the transfer.
-    const draft = h.published.find((event) => event.type === 'call.work-order-draft' && event.payload.callId === citizen.callId) as HotlineEvent<'call.work-order-draft'>;
+    const draft = h.published.find((event) => event.type === 'call.work-order-draft' && (event as HotlineEvent<'call.work-order-draft'>).payload.callId === citizen.callId) as HotlineEvent<'call.work-order-draft'>;
     const intake = await intakeFor({ draftId: draft.payload.draftId });
     expect(intake.body.workOrder.emergencyLinked).toBe(true);
     const orderTrail = await h.api.http().get(`/api/work-orders/${intake.body.workOrder.id}/transfers`).set(auth).expect(200);
