@@ -1,0 +1,128 @@
+import { AppConfig } from '@hotline/config';
+import { Clock } from '@hotline/common';
+import { AriChannel, AriGateway } from '@hotline/telephony';
+import { AcdService } from '../acd/acd.service';
+import { AcdStateStore, QueueEntry } from '../acd/acd-state.store';
+import { CallEventPublisher } from '../calls/call-event.publisher';
+import { CallLogRepository } from '../calls/call-log.repository';
+import { CallSession, CallSessionRegistry } from '../calls/call-session.registry';
+import { AgentTransferService } from './agent-transfer.service';
+import { CallTransferRepository, TransferDestination } from './call-transfer.repository';
+import { TransferErrorCode } from './transfer.errors';
+
+const CALL = '11111111-1111-4111-8111-111111111111';
+const DEST = '22222222-2222-4222-8222-222222222222';
+
+/** Records every ARI request in order, so a test can say what reached Asterisk (and what did not). */
+class FakeAri implements Partial<AriGateway> {
+  readonly log: string[] = [];
+  originateFails: Error | null = null;
+  removeFromBridge = jest.fn(async (bridge: string, ids: string[]) => void this.log.push(`remove ${ids.join(',')} from ${bridge}`));
+  addToBridge = jest.fn(async (bridge: string, ids: string[]) => void this.log.push(`add ${ids.join(',')} to ${bridge}`));
+  createBridge = jest.fn(async (bridge: string) => void this.log.push(`create ${bridge}`));
+  destroyBridge = jest.fn(async (bridge: string) => void this.log.push(`destroy ${bridge}`));
+  startMoh = jest.fn(async (id: string) => void this.log.push(`moh ${id}`));
+  stopMoh = jest.fn(async (id: string) => void this.log.push(`unmoh ${id}`));
+  hangup = jest.fn(async (id: string) => void this.log.push(`hangup ${id}`));
+  originate = jest.fn(async (request: { endpoint: string; channelId: string }) => {
+    this.log.push(`originate ${request.endpoint}`);
+    if (this.originateFails) throw this.originateFails;
+    return { id: request.channelId } as AriChannel;
+  });
+}
+
+function setup(destination: TransferDestination | null = { id: DEST, number: '110', name: '公安报警', emergency: true, ringTimeoutSeconds: 30 }) {
+  const ari = new FakeAri();
+  const session = { callId: CALL, channelId: 'citizen-1', callerNumber: '13800000000', entryId: CALL, phase: 'talk', io: { ended: false }, line: null } as unknown as CallSession;
+  const sessions = new CallSessionRegistry();
+  sessions.add(session);
+  const entry = { id: CALL, state: 'connected', agentId: 'a1' } as QueueEntry;
+  const acd = { onAgentLeft: jest.fn(), handOver: jest.fn(async () => undefined), enqueue: jest.fn(async () => undefined) };
+  const trail = {
+    destination: jest.fn(async () => destination),
+    started: jest.fn(async () => undefined),
+    answered: jest.fn(async () => undefined),
+    conference: jest.fn(async () => undefined),
+    ended: jest.fn(async () => undefined),
+  };
+  const published: Array<{ type: string; payload: Record<string, unknown> }> = [];
+  const service = new AgentTransferService(
+    ari as unknown as AriGateway,
+    { OUTBOUND_ENDPOINT_TEMPLATE: 'PJSIP/carrier/sip:{number}@gw', HOTLINE_NUMBER: '12345' } as AppConfig,
+    { now: () => new Date('2026-12-01T08:00:00Z') } as Clock,
+    sessions,
+    acd as unknown as AcdService,
+    { entry: jest.fn(async () => entry) } as unknown as AcdStateStore,
+    trail as unknown as CallTransferRepository,
+    { appendEvent: jest.fn(async () => undefined) } as unknown as CallLogRepository,
+    { publish: jest.fn(async (type: string, _at: Date, payload: Record<string, unknown>) => void published.push({ type, payload })) } as unknown as CallEventPublisher,
+  );
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
+  return { ari, session, entry, acd, trail, published, service, settle };
+}
+
+const start = (service: AgentTransferService, overrides: Record<string, unknown> = {}) =>
+  service.start({ callId: CALL, destinationId: DEST, mode: 'warm', hold: true, requestedBy: 'agent', agentId: 'a1', ...overrides } as never);
+
+describe('AgentTransferService', () => {
+  it('holds the citizen and dials the allow-listed number through the carrier', async () => {
+    const { ari, service, published, trail } = setup();
+    const result = await start(service);
+    expect(ari.log).toEqual(['remove citizen-1 from acd-bridge-' + CALL, 'moh citizen-1', 'originate PJSIP/carrier/sip:110@gw']);
+    expect(result).toMatchObject({ state: 'dialling' });
+    expect(trail.started).toHaveBeenCalledWith(expect.objectContaining({ mode: 'warm', agentId: 'a1' }));
+    expect(published.map((event) => event.type)).toEqual(['transfer.started']);
+  });
+
+  it.each(['110&PJSIP/evil', '110,xyz', '110)', '１１０'])('refuses a stored number %j that is not plain digits; nothing is dialled', async (number) => {
+    const { ari, service } = setup({ id: DEST, number, name: 'x', emergency: false, ringTimeoutSeconds: 30 });
+    await expect(start(service)).rejects.toMatchObject({ code: TransferErrorCode.NotDialable });
+    expect(ari.originate).not.toHaveBeenCalled();
+  });
+
+  it('refuses a destination off the allow-list, another agent, and a second open transfer', async () => {
+    await expect(start(setup(null).service)).rejects.toMatchObject({ code: TransferErrorCode.DestinationNotAllowed });
+    await expect(start(setup().service, { agentId: 'a2' })).rejects.toMatchObject({ code: TransferErrorCode.NotYourCall });
+    const { service } = setup();
+    await start(service);
+    await expect(start(service)).rejects.toMatchObject({ code: TransferErrorCode.InProgress });
+  });
+
+  it('busy: the citizen is back in the agent bridge and the agent is told', async () => {
+    const { ari, service, published, trail, settle } = setup();
+    await start(service);
+    const leg = ari.originate.mock.calls[0]![0].channelId;
+    expect(service.legEnded(leg, 17)).toBe(true);
+    await settle();
+    expect(trail.ended).toHaveBeenCalledWith(expect.any(String), 'busy', expect.any(Date), 17);
+    expect(ari.log.slice(-2)).toEqual(['unmoh citizen-1', 'add citizen-1 to acd-bridge-' + CALL]);
+    expect(published.at(-1)).toMatchObject({ type: 'transfer.failed', payload: { outcome: 'busy', hangupCause: 17 } });
+  });
+
+  it('warm: consult in the agent bridge, then complete moves citizen and destination to their own bridge and the agent leaves', async () => {
+    const { ari, service, acd, session, trail, settle } = setup();
+    const { transferId } = (await start(service)) as { transferId: string };
+    const leg = ari.originate.mock.calls[0]![0].channelId;
+    await service.answered({ id: leg } as AriChannel);
+    expect(ari.log.at(-1)).toBe(`add ${leg} to acd-bridge-${CALL}`);
+    await expect(service.cancel({ callId: CALL, transferId: 'other', requestedBy: 'x' } as never)).rejects.toMatchObject({ code: TransferErrorCode.NotFound });
+    await service.complete({ callId: CALL, transferId, requestedBy: 'agent', agentId: 'a1' } as never);
+    expect(ari.log.slice(-4)).toEqual(['unmoh citizen-1', `remove ${leg} from acd-bridge-${CALL}`, `create xfer-bridge-${CALL}`, `add citizen-1,${leg} to xfer-bridge-${CALL}`]);
+    expect(acd.handOver).toHaveBeenCalledWith(session);
+    expect(trail.ended).toHaveBeenCalledWith(transferId, 'completed', expect.any(Date), null);
+    // The destination hanging up afterwards ends the call.
+    service.legEnded(leg, 16);
+    await settle();
+    expect(ari.log.slice(-2)).toEqual(['hangup citizen-1', `destroy xfer-bridge-${CALL}`]);
+  });
+
+  it('the citizen hanging up mid-consult hangs up the destination and closes the trail', async () => {
+    const { ari, service, trail } = setup();
+    const { transferId } = (await start(service)) as { transferId: string };
+    const leg = ari.originate.mock.calls[0]![0].channelId;
+    await service.answered({ id: leg } as AriChannel);
+    await service.callerLeft({ callId: CALL, channelId: 'citizen-1' } as CallSession);
+    expect(ari.log.at(-1)).toBe(`hangup ${leg}`);
+    expect(trail.ended).toHaveBeenCalledWith(transferId, 'caller_left', expect.any(Date), null);
+  });
+});
