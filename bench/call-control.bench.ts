@@ -27,6 +27,7 @@ import { findFreePorts, findFreeUdpRange, startAsteriskInstance, type AsteriskIn
 import { RedisCommandBus } from '@hotline/redis';
 import { startCallControlChild, type CallControlChild } from '../test/support/call-control-child';
 import { runSipp, startSippUas, type SippUas } from '../test/support/sipp/sipp.runner';
+import { startBenchApi, type BenchApi } from './lib/api-child';
 import { TestDatabase } from '../test/support/test-database';
 import { testEnvironment } from '../test/support/test-environment';
 
@@ -57,6 +58,11 @@ interface RoundResult {
   latencyP50Ms: number | null;
   latencyP99Ms: number | null;
   latencySamples: number;
+  /** Concurrency mode, where the api runs in its own process with a supervisor's browser session connected. */
+  apiMsPerCall?: number;
+  /** call.connected: occurredAt (call-control) → received by the supervisor's socket.io client. */
+  eventToBrowserP50Ms?: number | null;
+  eventToBrowserP99Ms?: number | null;
 }
 
 async function main(): Promise<void> {
@@ -82,6 +88,7 @@ async function main(): Promise<void> {
     log: (line) => process.stderr.write(`[asterisk] ${line}\n`),
   });
   const database = await TestDatabase.create('bench_call_control');
+  const [apiPort] = (await findFreePorts(1)) as number[];
   const prefix = `bench${randomBytes(3).toString('hex')}`;
   const config = loadConfig(appConfigSchema, {
     NODE_ENV: 'production',
@@ -100,14 +107,18 @@ async function main(): Promise<void> {
     RECORDINGS_DIR: recordingsDir,
     IVR_SOUNDS_DIR: asterisk.soundsDir,
     ASTERISK_GENERATED_CONFIG_DIR: asterisk.generatedConfigDir,
+    API_HOST: '127.0.0.1',
+    API_PORT: String(apiPort),
   });
   let callControl: CallControlChild | null = null;
   let agents: SippUas | null = null;
+  let api: BenchApi | null = null;
   const redis = new Redis(testEnvironment.TEST_REDIS_URL);
   const commands = new RedisCommandBus(redis, config);
   const db = new Client({ connectionString: database.url });
   try {
     callControl = await startCallControlChild(config, 'call-control');
+    if (CONCURRENCY) api = await startBenchApi(config);
     await db.connect();
     await prepareAcd(db, agentPort!);
     for (const what of ['ivr-flows', 'lines', 'seats', 'queues'] as const) await commands.send('config.reload', { what, requestedBy: 'bench' });
@@ -120,7 +131,7 @@ async function main(): Promise<void> {
     for (const concurrency of CONCURRENCY ?? []) {
       for (const kind of ['app_queue', 'acd'] as const) {
         await setAgents(commands, kind === 'acd');
-        const result = { ...(await runRound(kind, RAMP, asterisk, callControl.pid, agents, sipPort!, levelOf(concurrency))), concurrency };
+        const result = { ...(await runRound(kind, RAMP, asterisk, callControl.pid, agents, sipPort!, levelOf(concurrency), api)), concurrency };
         results.push(result);
         process.stderr.write(`[bench] ${JSON.stringify(result)}\n`);
         if (result.failed === 0) highest = { ...highest, [kind]: Math.max(highest[kind] ?? 0, concurrency) };
@@ -148,6 +159,7 @@ async function main(): Promise<void> {
     process.stderr.write(`[bench] written ${out}\n`);
   } finally {
     await agents?.stop();
+    await api?.stop();
     await callControl?.stop();
     await commands.onApplicationShutdown();
     await scrub(redis, prefix);
@@ -234,8 +246,11 @@ async function runRound(
   agents: SippUas,
   sipPort: number,
   level: { calls: number; holdMs: number } = { calls: CALLS, holdMs: HOLD_MS },
+  api: BenchApi | null = null,
 ): Promise<RoundResult> {
   const { calls: CALLS, holdMs: HOLD_MS } = level;
+  const apiBefore = api ? await cpuTicks(api.pid) : 0;
+  const eventsBefore = api ? api.received.length : 0;
   const prefix = `13${kind === 'acd' ? 1 : 2}${String(rate).padStart(2, '0')}${randomBytes(1).readUInt8(0) % 90 + 10}`;
   const agentLinesBefore = (await agents.logLines()).length;
   const before = { asterisk: await cpuTicks(asterisk.pid), callControl: await cpuTicks(callControlPid) };
@@ -271,7 +286,13 @@ async function runRound(
   const perCall = (ticks: number) => (ticks * 1_000) / TICKS_PER_SECOND / calls;
   const asteriskMs = perCall(after.asterisk - before.asterisk);
   const callControlMs = kind === 'acd' ? perCall(after.callControl - before.callControl) : 0;
+  const apiMs = api && kind === 'acd' ? perCall((await cpuTicks(api.pid)) - apiBefore) : 0;
+  const toBrowser = (api?.received.slice(eventsBefore) ?? [])
+    .filter(({ event }) => event.type === 'call.connected')
+    .map(({ event, at }) => at - Date.parse(event.occurredAt))
+    .sort((a, b) => a - b);
   return {
+    ...(api ? { apiMsPerCall: round(apiMs), eventToBrowserP50Ms: percentile(toBrowser, 0.5), eventToBrowserP99Ms: percentile(toBrowser, 0.99) } : {}),
     path: kind,
     rate,
     calls,
@@ -279,7 +300,7 @@ async function runRound(
     failed: result.counters.failedCalls,
     asteriskMsPerCall: round(asteriskMs),
     callControlMsPerCall: round(callControlMs),
-    totalMsPerCall: round(asteriskMs + callControlMs),
+    totalMsPerCall: round(asteriskMs + callControlMs + apiMs),
     latencyP50Ms: percentile(latencies, 0.5),
     latencyP99Ms: percentile(latencies, 0.99),
     latencySamples: latencies.length,

@@ -53,10 +53,17 @@ const BENCHES: Bench[] = [
       const seats = Math.max(...levels) + 10;
       await node('bench/call-control.bench.ts', ['--concurrency', levels.join(','), '--seats', String(seats), '--json-out', json]);
       const data = JSON.parse(await fs.readFile(json, 'utf8')) as {
-        results: Array<{ path: string; concurrency: number; calls: number; successful: number; failed: number; asteriskMsPerCall: number; callControlMsPerCall: number; totalMsPerCall: number; latencyP50Ms: number | null; latencyP99Ms: number | null }>;
+        results: Array<{
+          path: string; concurrency: number; calls: number; successful: number; failed: number; asteriskMsPerCall: number; callControlMsPerCall: number; apiMsPerCall?: number;
+          totalMsPerCall: number; latencyP50Ms: number | null; latencyP99Ms: number | null; eventToBrowserP50Ms?: number | null; eventToBrowserP99Ms?: number | null;
+        }>;
         highestWithoutFailures: Record<string, number | null>;
       };
-      const rows = data.results.map((r) => `| ${r.concurrency} | ${r.path} | ${r.calls} | ${r.successful} | ${r.failed} | ${r.asteriskMsPerCall} | ${r.path === 'acd' ? r.callControlMsPerCall : '-'} | not measured | ${r.totalMsPerCall} | ${r.latencyP50Ms ?? '-'} | ${r.latencyP99Ms ?? '-'} |`);
+      const acd = (r: (typeof data.results)[number], value: number | null | undefined) => (r.path === 'acd' ? (value ?? '-') : '-');
+      const rows = data.results.map(
+        (r) =>
+          `| ${r.concurrency} | ${r.path} | ${r.calls} | ${r.successful} | ${r.failed} | ${r.asteriskMsPerCall} | ${acd(r, r.callControlMsPerCall)} | ${acd(r, r.apiMsPerCall)} | ${r.totalMsPerCall} | ${r.latencyP50Ms ?? '-'} | ${r.latencyP99Ms ?? '-'} | ${acd(r, r.eventToBrowserP50Ms)} / ${acd(r, r.eventToBrowserP99Ms)} |`,
+      );
       const concurrencies = [...new Set(data.results.map((r) => r.concurrency))];
       const series = (kind: string, field: 'totalMsPerCall' | 'latencyP99Ms') => concurrencies.map((c) => data.results.find((r) => r.concurrency === c && r.path === kind)?.[field] ?? null);
       return {
@@ -64,12 +71,12 @@ const BENCHES: Bench[] = [
         markdown: [
           'Calls held up at once (concurrency), each citizen and agent sending audio (g711a.pcap); ACD = IVR flow → Redis ACD → SIPp agent, MixMonitor, call records and events; app_queue = `Queue()` + MixMonitor on the same Asterisk. CPU = user+system time per call (`/proc/<pid>/stat`). Routing = citizen INVITE sent → agent phone INVITE received.',
           '',
-          '| concurrency | path | calls | ok | failed | Asterisk ms/call | call-control ms/call | api ms/call | total ms/call | routing p50 ms | routing p99 ms |',
-          '| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |',
+          '| concurrency | path | calls | ok | failed | Asterisk ms/call | call-control ms/call | api ms/call | total ms/call | routing p50 ms | routing p99 ms | event→browser p50 / p99 ms |',
+          '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
           ...rows,
           '',
           `Highest concurrency without a failed call: ${JSON.stringify(data.highestWithoutFailures)}.`,
-          'The api is not started by this bench (no browser clients), so its CPU per call and event-to-browser latency are not measured here; see bench/realtime-latency.bench.ts for Redis → socket.io latency.',
+          'The api runs in its own process with one supervisor browser session (socket.io over websocket) connected; event→browser = a call.connected event\'s occurredAt in call-control → its arrival at that client. The api\'s CPU is counted for the ACD path only (app_queue publishes no events).',
         ].join('\n'),
         svg: lineChart({ title: 'CPU per call (Asterisk + call-control) by concurrency', x: concurrencies, xLabel: 'calls up at once', yLabel: 'ms CPU per call', series: [{ name: 'app_queue', values: series('app_queue', 'totalMsPerCall') }, { name: 'ACD', values: series('acd', 'totalMsPerCall') }, { name: 'ACD routing p99 (ms)', values: series('acd', 'latencyP99Ms') }] }),
       };
