@@ -62,17 +62,52 @@ describe('api (in-process, real Postgres and Redis, Asterisk down)', () => {
     return id as string;
   }
 
-  it('answers 503 on /api/health with Postgres and Redis up, ARI and AMI down and why', async () => {
-    const response = await get('/api/health');
-    const body = (await response.json()) as HealthDto;
+  /** A demo user's bearer token (the demo users are seeded once, idempotently). */
+  async function tokenOf(username: string): Promise<string> {
+    await seedDemoData(api.dataSource);
+    const login = await fetch(`${api.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
+    expect(login.status).toBe(200);
+    return ((await login.json()) as { accessToken: string }).accessToken;
+  }
 
-    expect(response.status).toBe(503);
-    expect(body.status).toBe('error');
-    expect(body.details.postgres).toMatchObject({ status: 'up' });
-    expect(body.details.redis).toMatchObject({ status: 'up' });
-    expect(body.details.ari).toMatchObject({ status: 'down', message: expect.stringContaining('ECONNREFUSED') });
-    expect(body.details.ami).toMatchObject({ status: 'down', message: expect.stringContaining('ECONNREFUSED') });
-    expect(Object.keys(body.error ?? {}).sort()).toEqual(['ami', 'ari']);
+  describe('health', () => {
+    it('answers 503 to anonymous callers with each component up or down and nothing more', async () => {
+      const response = await get('/api/health');
+      const body = (await response.json()) as HealthDto;
+
+      expect(response.status).toBe(503);
+      expect(body).toEqual({
+        status: 'error',
+        info: { postgres: { status: 'up' }, redis: { status: 'up' } },
+        error: { ari: { status: 'down' }, ami: { status: 'down' } },
+        details: { postgres: { status: 'up' }, redis: { status: 'up' }, ari: { status: 'down' }, ami: { status: 'down' } },
+      });
+      // Internal addresses, reasons and versions are for staff only.
+      expect(JSON.stringify(body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|latencyMs|version/);
+    });
+
+    it('gives supervisors and admins the reasons and latencies, other roles up/down only', async () => {
+      for (const username of ['supervisor', 'admin']) {
+        const response = await fetch(`${api.url}/api/health`, { headers: { authorization: `Bearer ${await tokenOf(username)}` } });
+        const body = (await response.json()) as HealthDto;
+        expect(response.status).toBe(503);
+        expect(body.status).toBe('error');
+        expect(body.details.postgres).toMatchObject({ status: 'up', latencyMs: expect.any(Number) });
+        expect(body.details.redis).toMatchObject({ status: 'up', latencyMs: expect.any(Number) });
+        expect(body.details.ari).toMatchObject({ status: 'down', message: expect.stringContaining('ECONNREFUSED') });
+        expect(body.details.ami).toMatchObject({ status: 'down', message: expect.stringContaining('ECONNREFUSED') });
+        expect(Object.keys(body.error ?? {}).sort()).toEqual(['ami', 'ari']);
+      }
+      const agent = await fetch(`${api.url}/api/health`, { headers: { authorization: `Bearer ${await tokenOf('agent')}` } });
+      expect(agent.status).toBe(503);
+      expect(((await agent.json()) as HealthDto).details.ari).toEqual({ status: 'down' });
+    });
+
+    it('refuses a bad token with 401 and the reason rather than answering as if anonymous', async () => {
+      const response = await fetch(`${api.url}/api/health`, { headers: { authorization: 'Bearer not-a-token' } });
+      expect(response.status).toBe(401);
+      expect((await response.json()) as ApiErrorDto).toMatchObject({ code: 'TOKEN_INVALID', message: expect.stringContaining('invalid or expired') });
+    });
   });
 
   describe('calls', () => {
@@ -199,29 +234,81 @@ describe('api (in-process, real Postgres and Redis, Asterisk down)', () => {
     expect(unknownApi.headers.get('content-type')).toContain('application/json');
   });
 
-  it('relays events published on Redis to a Server-Sent Events client, skipping invalid ones', async () => {
-    const client = await SseTestClient.open(`${api.url}/api/events/stream`);
-    try {
-      expect(client.headers['content-type']).toContain('text/event-stream');
-      await client.waitFor((event) => event.event === 'ready');
+  describe('event stream', () => {
+    const ticketFor = async (token: string) => {
+      const response = await fetch(`${api.url}/api/events/ticket`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      expect(response.status).toBe(200);
+      return (await response.json()) as { ticket: string; expiresIn: number };
+    };
+    const callStarted = (): HotlineEvent<'call.started'> => ({
+      id: randomUUID(),
+      type: 'call.started',
+      version: 1,
+      occurredAt: new Date().toISOString(),
+      payload: { callId: randomUUID(), channelId: 'chan-live', callerNumber: '13900000000', dialedNumber: '12345', startedAt: new Date().toISOString() },
+    });
 
-      const event: HotlineEvent<'call.started'> = {
-        id: randomUUID(),
-        type: 'call.started',
-        version: 1,
-        occurredAt: new Date().toISOString(),
-        payload: { callId: randomUUID(), channelId: 'chan-live', callerNumber: '13900000000', dialedNumber: '12345', startedAt: new Date().toISOString() },
-      };
-      await api.publish({ ...event, id: 'broken', version: 99 } as unknown as HotlineEvent);
-      await api.publish(event);
+    it('refuses anonymous listeners, spent and unknown tickets, and unit roles, each with the reason', async () => {
+      const anonymous = await get('/api/events/stream');
+      expect(anonymous.status).toBe(401);
+      expect((await anonymous.json()) as ApiErrorDto).toMatchObject({ code: 'TOKEN_MISSING', message: expect.stringContaining('POST /api/events/ticket') });
 
-      const received = await client.waitFor((message) => message.event === 'message');
-      expect(received.id).toBe(event.id);
-      expect(JSON.parse(received.data)).toEqual(event);
-      expect(client.received.filter((message) => message.event === 'message')).toHaveLength(1);
-    } finally {
-      client.close();
-    }
+      const unknown = await get(`/api/events/stream?ticket=${'x'.repeat(43)}`);
+      expect(unknown.status).toBe(401);
+      expect((await unknown.json()) as ApiErrorDto).toMatchObject({ code: 'TOKEN_INVALID', message: expect.stringContaining('unknown, already used or expired') });
+
+      // A ticket opens one stream: the URL in a log is no use afterwards.
+      const { ticket, expiresIn } = await ticketFor(await tokenOf('agent'));
+      expect(expiresIn).toBe(30);
+      const client = await SseTestClient.open(`${api.url}/api/events/stream?ticket=${ticket}`);
+      try {
+        await client.waitFor((event) => event.event === 'ready');
+      } finally {
+        client.close();
+      }
+      const again = await get(`/api/events/stream?ticket=${ticket}`);
+      expect(again.status).toBe(401);
+      expect(((await again.json()) as { code: string }).code).toBe('TOKEN_INVALID');
+
+      const noTicketForAnonymous = await fetch(`${api.url}/api/events/ticket`, { method: 'POST' });
+      expect(noTicketForAnonymous.status).toBe(401);
+      const unit = await fetch(`${api.url}/api/events/stream`, { headers: { authorization: `Bearer ${await tokenOf('market.handler')}` } });
+      expect(unit.status).toBe(403);
+      expect(((await unit.json()) as { code: string }).code).toBe('ROLE_REQUIRED');
+    });
+
+    it('relays events published on Redis to a logged-in client, skipping invalid ones', async () => {
+      const { ticket } = await ticketFor(await tokenOf('agent'));
+      const client = await SseTestClient.open(`${api.url}/api/events/stream?ticket=${ticket}`);
+      try {
+        expect(client.headers['content-type']).toContain('text/event-stream');
+        await client.waitFor((event) => event.event === 'ready');
+
+        const event = callStarted();
+        await api.publish({ ...event, id: 'broken', version: 99 } as unknown as HotlineEvent);
+        await api.publish(event);
+
+        const received = await client.waitFor((message) => message.event === 'message');
+        expect(received.id).toBe(event.id);
+        expect(JSON.parse(received.data)).toEqual(event);
+        expect(client.received.filter((message) => message.event === 'message')).toHaveLength(1);
+      } finally {
+        client.close();
+      }
+    });
+
+    it('masks caller numbers for roles that do not talk to callers, as /api/calls does', async () => {
+      const client = await SseTestClient.open(`${api.url}/api/events/stream`, { authorization: `Bearer ${await tokenOf('admin')}` });
+      try {
+        await client.waitFor((event) => event.event === 'ready');
+        const event = callStarted();
+        await api.publish(event);
+        const received = await client.waitFor((message) => message.event === 'message');
+        expect(JSON.parse(received.data)).toEqual({ ...event, payload: { ...event.payload, callerNumber: '139****0000' } });
+      } finally {
+        client.close();
+      }
+    });
   });
 });
 
@@ -230,7 +317,10 @@ describe('api shutdown', () => {
     const api = await startApiTestServer('api_shutdown');
     let client: SseTestClient | undefined;
     try {
-      client = await SseTestClient.open(`${api.url}/api/events/stream`);
+      await seedDemoData(api.dataSource);
+      const login = await fetch(`${api.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'supervisor', password: DEMO_PASSWORD }) });
+      const { accessToken } = (await login.json()) as { accessToken: string };
+      client = await SseTestClient.open(`${api.url}/api/events/stream`, { authorization: `Bearer ${accessToken}` });
       await client.waitFor((event) => event.event === 'ready');
       const started = Date.now();
       await api.close();

@@ -35,15 +35,17 @@ const ACCESS: Record<string, Access> = {
   'GET /api/docs-json': 'public',
   'GET /api/docs-yaml': 'public',
   'GET {*any}': 'public',
-  // Reachability for load balancers and the status page.
+  // Reachability for load balancers and the status page: up/down for anyone; the reasons, latencies and
+  // versions only with a supervisor's or admin's token (test/integration/api.spec.ts proves the redaction).
   'GET /api/health': 'public',
   // Call records (callers' numbers, linked orders, agents' histories): the centre's roles; units work from
   // orders. An agent may read only their own history (?agentId=, checked in libs/calls, not by this gate).
   'GET /api/calls': [Role.Agent, Role.Supervisor, Role.Quality, Role.Reviewer, Role.Admin],
   'GET /api/calls/{id}': [Role.Agent, Role.Supervisor, Role.Quality, Role.Reviewer, Role.Admin],
-  // SECURITY GAP (reported to the lead, issue 9): the live event stream (the status page's) still answers
-  // anonymous requests. The fix is @UseGuards(AuthGuard) on EventsController with a login on the status page.
-  'GET /api/events/stream': 'public',
+  // The live event stream carries callers' numbers: the centre's roles, by Bearer header or (browsers, whose
+  // EventSource cannot send headers) a one-time ticket asked for with the token. Units work from orders.
+  'GET /api/events/stream': [Role.Agent, Role.Supervisor, Role.Quality, Role.Reviewer, Role.Admin],
+  'POST /api/events/ticket': [Role.Agent, Role.Supervisor, Role.Quality, Role.Reviewer, Role.Admin],
   'POST /api/auth/login': 'public',
   'GET /api/auth/me': 'authenticated',
   // Citizens' progress lookup: no login, rate-limited per client and per order.

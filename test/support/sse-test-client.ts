@@ -19,9 +19,10 @@ export class SseTestClient {
     this.ended = new Promise((resolve) => (this.markEnded = resolve));
   }
 
-  static open(url: string): Promise<SseTestClient> {
+  /** `headers`: e.g. an Authorization header (the stream is for logged-in staff; browsers use ?ticket=). */
+  static open(url: string, headers: Record<string, string> = {}): Promise<SseTestClient> {
     return new Promise((resolve, reject) => {
-      const request = get(url, { headers: { accept: 'text/event-stream' } }, (response) => {
+      const request = get(url, { headers: { accept: 'text/event-stream', ...headers } }, (response) => {
         if (response.statusCode !== 200) {
           reject(new Error(`SSE ${url} answered ${response.statusCode}`));
           response.resume();

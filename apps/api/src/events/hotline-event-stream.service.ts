@@ -3,8 +3,9 @@ import type Redis from 'ioredis';
 import { BehaviorSubject, EMPTY, Observable, Subject, filter, interval, map, merge, share, take, takeUntil } from 'rxjs';
 import { APP_CONFIG, AppConfig } from '@hotline/config';
 import { LIVE_STREAM_READY_EVENT, LiveStreamReadyDto } from '@hotline/contracts';
-import { HotlineEvent, hotlineEventChannel, parseHotlineEvent } from '@hotline/realtime';
+import { CallerNumberVisibility, HotlineEvent, hotlineEventChannel, parseHotlineEvent } from '@hotline/realtime';
 import { createRedisClient } from '@hotline/redis';
+import { maskCallerNumber } from '../realtime/caller-number.mask';
 
 // Below the idle timeouts of common proxies (nginx: 60 s), so a quiet stream is not cut.
 const HEARTBEAT_MS = 25_000;
@@ -59,13 +60,13 @@ export class HotlineEventStream implements BeforeApplicationShutdown, OnApplicat
   /**
    * One client's stream: a `ready` event once the channel is subscribed (anything published from then on
    * will arrive) and again after a Redis reconnect, then every valid hotline event, plus heartbeat comments.
-   * Ends when the app shuts down.
+   * Ends when the app shuts down. Caller numbers are masked unless the listener's role talks to callers.
    */
-  stream(): Observable<MessageEvent> {
+  stream(visibility: CallerNumberVisibility): Observable<MessageEvent> {
     if (this.closed) return EMPTY;
     const readyEvent = (): MessageEvent => ({ type: LIVE_STREAM_READY_EVENT, data: { since: new Date().toISOString() } satisfies LiveStreamReadyDto });
     const ready = merge(this.subscribed$.pipe(filter(Boolean), take(1)), this.resubscribed$).pipe(map(readyEvent));
-    const events = this.events$.pipe(map((event): MessageEvent => ({ id: event.id, data: event })));
+    const events = this.events$.pipe(map((event): MessageEvent => ({ id: event.id, data: withCallerNumber(event, visibility) })));
     const heartbeat = interval(HEARTBEAT_MS).pipe(map((): MessageEvent => ({ comment: 'heartbeat' })));
     // `ready` is subscribed before `events`, so it cannot miss the moment the first client's subscription lands.
     return merge(ready, events, heartbeat).pipe(takeUntil(this.shutdown$));
@@ -92,4 +93,11 @@ export class HotlineEventStream implements BeforeApplicationShutdown, OnApplicat
       },
     );
   }
+}
+
+/** The same masking as /api/calls and the socket.io rooms, so a number looks the same everywhere. */
+function withCallerNumber(event: HotlineEvent, visibility: CallerNumberVisibility): HotlineEvent {
+  const payload = event.payload as { callerNumber?: unknown };
+  if (visibility === 'full' || typeof payload.callerNumber !== 'string') return event;
+  return { ...event, payload: { ...payload, callerNumber: maskCallerNumber(payload.callerNumber, visibility) } } as HotlineEvent;
 }

@@ -1,5 +1,7 @@
 import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckResult, HealthCheckService, HealthIndicatorResult, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import type { HealthComponentsDto, HealthDto } from '@hotline/contracts';
+import { Actor, hasRole, Role } from '@hotline/org';
 import { RedisHealthIndicator } from './redis-health.indicator';
 import { TelephonyHealthIndicator } from './telephony-health.indicator';
 
@@ -9,6 +11,15 @@ import { TelephonyHealthIndicator } from './telephony-health.indicator';
  */
 const REUSE_RESULT_MS = 2_000;
 const POSTGRES_TIMEOUT_MS = 1_500;
+
+/** Who may read why a component is down (error text with internal addresses), latencies and versions. */
+const DETAIL_ROLES = [Role.Supervisor, Role.Admin] as const;
+
+/** Up or down per component, nothing else: what anyone who can reach the port may know. */
+function statusOnly(components: HealthComponentsDto | undefined): HealthComponentsDto | undefined {
+  if (!components) return undefined;
+  return Object.fromEntries(Object.entries(components).map(([name, detail]) => [name, { status: detail.status }]));
+}
 
 @Injectable()
 export class HealthStatusService {
@@ -28,6 +39,13 @@ export class HealthStatusService {
     const now = Date.now();
     if (!this.latest || now - this.latest.at >= REUSE_RESULT_MS) this.latest = { at: now, result: this.run() };
     return this.latest.result;
+  }
+
+  /** The report as the viewer may see it: the details for supervisors and admins, up/down for anyone else. */
+  async reportFor(viewer: Actor | null): Promise<HealthDto> {
+    const result = (await this.check()) as HealthDto;
+    if (viewer && hasRole(viewer, ...DETAIL_ROLES)) return result;
+    return { status: result.status, info: statusOnly(result.info), error: statusOnly(result.error), details: statusOnly(result.details) ?? {} };
   }
 
   private async run(): Promise<HealthCheckResult> {

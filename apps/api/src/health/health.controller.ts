@@ -1,8 +1,11 @@
-import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, ServiceUnavailableException, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Actor } from '@hotline/org';
 import { HealthCheck } from '@nestjs/terminus';
 import type { HealthDto } from '@hotline/contracts';
+import { ApiErrorResponse } from '../http/api-error.response';
 import { HealthResponse } from './health.response';
+import { HealthViewer, HealthViewerGuard } from './health-viewer.guard';
 import { HealthStatusService } from './health-status.service';
 
 @ApiTags('health')
@@ -12,11 +15,19 @@ export class HealthController {
 
   @Get()
   @HealthCheck({ swaggerDocumentation: false })
-  @ApiOperation({ summary: 'Postgres, Redis, ARI and AMI: each up or down, with the reason when down' })
+  @UseGuards(HealthViewerGuard)
+  @ApiOperation({
+    summary: 'Postgres, Redis, ARI and AMI: each up or down',
+    description:
+      'Anonymous callers (load balancers) get the overall status and each component up or down. With a Bearer token of a ' +
+      'supervisor or admin, also why a component is down, latencies and versions (internal addresses and versions are ' +
+      'for staff, not for anyone who can reach the port).',
+  })
+  @ApiUnauthorizedResponse({ type: ApiErrorResponse, description: 'A Bearer token was sent and is invalid or expired' })
   @ApiOkResponse({ type: HealthResponse, description: 'Every component is up' })
   @ApiServiceUnavailableResponse({ type: HealthResponse, description: 'At least one component is down' })
-  async check(): Promise<HealthDto> {
-    const result = (await this.status.check()) as HealthDto;
+  async check(@HealthViewer() viewer: Actor | null): Promise<HealthDto> {
+    const result = await this.status.reportFor(viewer);
     if (result.status !== 'ok') throw new ServiceUnavailableException(result);
     return result;
   }

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { AuthModule } from '@hotline/auth';
 import { APP_CONFIG, AppConfig } from '@hotline/config';
 import { HealthController } from './health.controller';
 import { HealthStatusService } from './health-status.service';
+import { HealthViewerGuard } from './health-viewer.guard';
 import { RedisHealthIndicator } from './redis-health.indicator';
 import { TelephonyHealthIndicator } from './telephony-health.indicator';
 import { AmiHealthProbe, AriHealthProbe } from '@hotline/telephony';
@@ -11,7 +13,7 @@ const PROBE_TIMEOUT_MS = 1_500;
 
 @Module({
   // HealthStatusService logs changes of state; terminus would log every failing poll.
-  imports: [TerminusModule.forRoot({ logger: false })],
+  imports: [TerminusModule.forRoot({ logger: false }), AuthModule],
   controllers: [HealthController],
   providers: [
     {
@@ -35,6 +37,7 @@ const PROBE_TIMEOUT_MS = 1_500;
     RedisHealthIndicator,
     TelephonyHealthIndicator,
     HealthStatusService,
+    HealthViewerGuard,
   ],
 })
 export class HealthModule {}

@@ -1,4 +1,6 @@
 import { LIVE_STREAM_READY_EVENT, type HotlineEvent } from '@hotline/contracts';
+import { ApiRequestError } from './api.client';
+import { authedClient } from './authed.client';
 
 export type LiveConnectionState = 'connecting' | 'live' | 'reconnecting';
 
@@ -10,9 +12,15 @@ export interface LiveEventHandlers {
 }
 
 const STREAM_URL = '/api/events/stream';
-// EventSource retries by itself after network errors, but gives up for good on an HTTP error (a 502 from a
-// proxy while the api restarts); then a new one is opened after this pause.
+// EventSource cannot send the Authorization header, so each connection opens with a one-time ticket asked for
+// with it (POST /api/events/ticket). EventSource's own retry would reuse the spent ticket and get a 401, so on
+// any error the source is closed and a new one, with a new ticket, is opened after this pause.
 const REOPEN_AFTER_MS = 3_000;
+
+interface StreamTicket {
+  ticket: string;
+  expiresIn: number;
+}
 
 function isHotlineEvent(value: unknown): value is HotlineEvent {
   const event = value as Partial<HotlineEvent> | null;
@@ -26,9 +34,24 @@ export function connectLiveEvents(handlers: LiveEventHandlers): () => void {
   let reopenTimer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
 
-  const open = () => {
+  const reopenLater = () => {
+    if (!stopped) reopenTimer = setTimeout(() => void open(), REOPEN_AFTER_MS);
+  };
+
+  const open = async () => {
     handlers.onStateChange(wasReady ? 'reconnecting' : 'connecting');
-    source = new EventSource(STREAM_URL);
+    let ticket: StreamTicket;
+    try {
+      ticket = await authedClient.post<StreamTicket>('/events/ticket', undefined);
+    } catch (error) {
+      // Logged out (401: the session store returns to the login page) or a role without the stream (403):
+      // asking again would get the same answer. Anything else (api restarting) is worth another try.
+      if (error instanceof ApiRequestError && (error.status === 401 || error.status === 403)) return;
+      reopenLater();
+      return;
+    }
+    if (stopped) return;
+    source = new EventSource(`${STREAM_URL}?ticket=${encodeURIComponent(ticket.ticket)}`);
     source.addEventListener(LIVE_STREAM_READY_EVENT, () => {
       handlers.onStateChange('live');
       handlers.onReady(wasReady);
@@ -47,14 +70,13 @@ export function connectLiveEvents(handlers: LiveEventHandlers): () => void {
     };
     source.onerror = () => {
       handlers.onStateChange(wasReady ? 'reconnecting' : 'connecting');
-      if (source?.readyState === EventSource.CLOSED && !stopped) {
-        source = undefined;
-        reopenTimer = setTimeout(open, REOPEN_AFTER_MS);
-      }
+      source?.close();
+      source = undefined;
+      reopenLater();
     };
   };
 
-  open();
+  void open();
   return () => {
     stopped = true;
     clearTimeout(reopenTimer);

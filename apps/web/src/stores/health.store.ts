@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { HEALTH_COMPONENTS, type HealthComponentDto, type HealthComponentName, type HealthDto } from '@hotline/contracts';
 import { apiClient } from '../api/api.client';
+import { useSessionStore } from './session.store';
 
 export type ComponentState = 'up' | 'down' | 'unknown';
 
@@ -39,7 +40,7 @@ export const useHealthStore = defineStore('health', () => {
     checking.value = true;
     inFlight = (async () => {
       try {
-        report.value = await apiClient.health();
+        report.value = await apiClient.health(useSessionStore().token);
         unreachable.value = null;
       } catch (error) {
         unreachable.value = error instanceof Error ? error.message : String(error);
