@@ -44,6 +44,7 @@ function setup(destination: TransferDestination | null = { id: DEST, number: '11
     answered: jest.fn(async () => undefined),
     conference: jest.fn(async () => undefined),
     ended: jest.fn(async () => undefined),
+    closeLeftOver: jest.fn(async () => undefined),
   };
   const published: Array<{ type: string; payload: Record<string, unknown> }> = [];
   const service = new AgentTransferService(

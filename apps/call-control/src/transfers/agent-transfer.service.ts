@@ -221,7 +221,11 @@ export class AgentTransferService implements OnModuleInit {
   /** The citizen hung up (the ACD has already ended the agent's talk): the destination goes too. */
   async callerLeft(session: CallSession): Promise<void> {
     const transfer = this.byCall.get(session.callId);
-    if (!transfer) return;
+    if (!transfer) {
+      // A row left open by a restart mid-transfer would say "in progress" forever.
+      await this.trail.closeLeftOver(session.callId, 'caller_left', this.clock.now());
+      return;
+    }
     this.byCall.delete(session.callId);
     await this.serially(transfer.callId, 'caller left', async () => {
       const previous = transfer.state;

@@ -38,6 +38,9 @@ export class CallTransferRepository {
   }
 
   async started(transfer: NewCallTransfer): Promise<void> {
+    // This process holds the call and has no transfer open for it: an open row is left over from a
+    // call-control restart mid-transfer (its legs were not re-adopted). Close it, or the call stays blocked.
+    await this.closeLeftOver(transfer.callId, 'failed', transfer.startedAt);
     await this.dataSource.query(
       `INSERT INTO call_transfers (id, call_id, destination_id, destination_number, destination_name, emergency, mode, agent_id, requested_by, state, started_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'dialling', $10)`,
@@ -51,6 +54,11 @@ export class CallTransferRepository {
 
   async conference(id: string, at: Date): Promise<void> {
     await this.dataSource.query(`UPDATE call_transfers SET state = 'conference', conference_at = $2 WHERE id = $1`, [id, at]);
+  }
+
+  /** Ends a call's open transfer row that no process tracks any more. */
+  async closeLeftOver(callId: string, outcome: TransferOutcome, at: Date): Promise<void> {
+    await this.dataSource.query(`UPDATE call_transfers SET state = 'ended', outcome = $2, ended_at = $3 WHERE call_id = $1 AND state <> 'ended'`, [callId, outcome, at]);
   }
 
   async ended(id: string, outcome: TransferOutcome, at: Date, hangupCause: number | null): Promise<void> {
