@@ -13,6 +13,7 @@ import { DatabaseModule } from '@hotline/database';
 import { RedisModule } from '@hotline/redis';
 import { CallLogRepository, callIdOf } from '../../apps/call-control/src/calls/call-log.repository';
 import { CallTimelineWriter } from '../../apps/call-control/src/calls/call-timeline.writer';
+import { AcdRecordRepository } from '../../apps/call-control/src/acd/acd-record.repository';
 import { OwnPostgres } from '../faults/own-postgres';
 import { testEnvironment } from '../support/test-environment';
 import { waitFor } from '../support/wait-for';
@@ -38,7 +39,7 @@ function configFor(postgres: OwnPostgres, prefix: string): AppConfig {
 async function startTimeline(config: AppConfig): Promise<INestApplicationContext> {
   @Module({
     imports: [ConfigModule.forConfig(config), DatabaseModule, RedisModule],
-    providers: [CallTimelineWriter, CallLogRepository],
+    providers: [CallTimelineWriter, CallLogRepository, AcdRecordRepository],
   })
   class TimelineTestModule {}
   const app = await NestFactory.createApplicationContext(TimelineTestModule, { logger: ['error'] });
@@ -88,6 +89,7 @@ describe('call timeline writer (write-behind, durable in Redis, own Postgres sto
     await calls.written(before);
     const db = first.get(DataSource);
     await waitFor(async () => Number((await db.query(`SELECT count(*) AS n FROM call_events WHERE call_id = $1`, [before]))[0].n) === 2, 5_000);
+    await db.query(`INSERT INTO acd_agents (id, name) VALUES ('a1', 'a1')`);
 
     // Postgres down: the call path hands over 307 operations for 3 calls without waiting (or failing): per call
     // its row, 98 events and 3 row changes (answered, tag, ended); and one more event for the first call.
@@ -104,17 +106,22 @@ describe('call timeline writer (write-behind, durable in Redis, own Postgres sto
       await calls.endedWithEvent(callId, at(20), 16, 'Normal Clearing', { hangupCause: 16 });
     }
     await calls.appendEvent(before, 'call.dtmf', at(2), { n: 1, digit: '5' });
+    // The ACD's records of the same calls go the same way: the queue record and the agent's state history.
+    const records = first.get(AcdRecordRepository);
+    await records.queued(callIdOf('chan-a'), 'general', 0, at(10));
+    await records.answered(callIdOf('chan-a'), 'a1', 'general', at(11), 1_000, 1);
+    for (const state of ['ringing', 'on_call', 'wrap_up'] as const) await records.logAgentState('a1', state, null, 'seat-1', callIdOf('chan-a'), at(11));
     expect(Date.now() - started).toBeLessThan(1_000);
     const writer = first.get(CallTimelineWriter);
-    await waitFor(async () => (await writer.backlog()) === 3 * 102 + 1, 5_000);
+    await waitFor(async () => (await writer.backlog()) === 3 * 102 + 1 + 5, 5_000);
     // A few failed flush attempts later, everything is still waiting in Redis.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect(await writer.backlog()).toBe(307);
+    expect(await writer.backlog()).toBe(312);
 
     // The process that buffered them goes away while Postgres is still down ...
     await first.close();
     apps.splice(apps.indexOf(first), 1);
-    expect(await redis.llen(`${prefix}:call-timeline:pending`)).toBe(307);
+    expect(await redis.llen(`${prefix}:call-timeline:pending`)).toBe(312);
 
     // ... Postgres comes back, and a new process writes the backlog on start.
     await postgres.start();
@@ -138,6 +145,8 @@ describe('call timeline writer (write-behind, durable in Redis, own Postgres sto
       expect(events.map((event) => event.type)).toEqual(['call.started', 'call.answered', ...Array(95).fill('call.dtmf'), 'call.ended']);
       expect(events.slice(2, 97).map((event) => event.payload.n)).toEqual(Array.from({ length: 95 }, (_, index) => index + 1));
     }
+    expect(await dbAfter.query(`SELECT outcome, agent_id, wait_ms FROM acd_queue_calls WHERE call_id = $1`, [callIdOf('chan-a')])).toEqual([{ outcome: 'answered', agent_id: 'a1', wait_ms: 1_000 }]);
+    expect((await dbAfter.query(`SELECT state FROM acd_agent_state_log WHERE agent_id = 'a1' ORDER BY id`)).map((row: { state: string }) => row.state)).toEqual(['ringing', 'on_call', 'wrap_up']);
     const beforeEvents: Array<{ sequence: number; type: string }> = await dbAfter.query(`SELECT sequence, type FROM call_events WHERE call_id = $1 ORDER BY sequence`, [before]);
     expect(beforeEvents).toEqual([
       { sequence: 1, type: 'call.started' },

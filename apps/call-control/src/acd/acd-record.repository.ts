@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -21,15 +22,9 @@ export class AcdRecordRepository {
     private readonly timeline: CallTimelineWriter,
   ) {}
 
+  /** Written behind the ACD by the timeline writer: a state change never waits for (or fails with) Postgres. */
   async logAgentState(agentId: string, state: AgentStateName, reason: string | null, seat: string | null, callId: string | null, at: Date): Promise<void> {
-    await this.dataSource.query(`INSERT INTO acd_agent_state_log (agent_id, state, reason, seat, call_id, at) VALUES ($1, $2, $3, $4, $5, $6)`, [
-      agentId,
-      state,
-      reason || null,
-      seat || null,
-      callId || null,
-      at,
-    ]);
+    this.timeline.write({ op: 'agent-state', entryId: randomUUID(), agentId, state, reason: reason || null, seat: seat || null, callId: callId || null, at: at.toISOString() });
   }
 
   /** Written behind the call with its timeline (CallTimelineWriter): the ACD never waits for Postgres here. */

@@ -43,7 +43,19 @@ export type QueueRecordOp =
   | { op: 'queue'; action: 'answered'; callId: string; agentId: string; skill: string; at: string; waitMs: number; offers: number }
   | { op: 'queue'; action: 'left'; callId: string; outcome: 'abandoned' | 'callback' | 'transferred'; skill: string; at: string; waitMs: number; offers: number };
 
-export type TimelineOp = OpenCallOp | UpdateCallOp | CallEventOp | QueueRecordOp;
+/** A line of an agent's state history (acd_agent_state_log); `entryId` makes a repeated write a no-op. */
+export interface AgentStateOp {
+  op: 'agent-state';
+  entryId: string;
+  agentId: string;
+  state: string;
+  reason: string | null;
+  seat: string | null;
+  callId: string | null;
+  at: string;
+}
+
+export type TimelineOp = OpenCallOp | UpdateCallOp | CallEventOp | QueueRecordOp | AgentStateOp;
 
 interface MergedUpdate {
   id: string;
@@ -66,6 +78,7 @@ export async function applyTimelineBatch(client: PoolClient, ops: TimelineOp[], 
   const updates = mergeUpdates(ops.filter((op): op is UpdateCallOp => op.op === 'update'));
   const events = ops.filter((op): op is CallEventOp => op.op === 'event');
   const queue = ops.filter((op): op is QueueRecordOp => op.op === 'queue');
+  const agentStates = ops.filter((op): op is AgentStateOp => op.op === 'agent-state');
   await client.query('BEGIN');
   try {
     if (calls.length > 0) {
@@ -142,6 +155,17 @@ export async function applyTimelineBatch(client: PoolClient, ops: TimelineOp[], 
       }
     }
     if (queue.length > 0) await applyQueueRecords(client, queue);
+    if (agentStates.length > 0) {
+      // In the order the states changed (the history is read newest id first).
+      await client.query(
+        `INSERT INTO acd_agent_state_log (entry_id, agent_id, state, reason, seat, call_id, at)
+         SELECT x.entry_id, x.agent_id, x.state, x.reason, x.seat, x.call_id, x.at
+           FROM jsonb_to_recordset($1::jsonb) AS x(ord integer, entry_id uuid, agent_id text, state text, reason text, seat text, call_id uuid, at timestamptz)
+          ORDER BY x.ord
+         ON CONFLICT (entry_id) DO NOTHING`,
+        [JSON.stringify(agentStates.map((op, ord) => ({ ord, entry_id: op.entryId, agent_id: op.agentId, state: op.state, reason: op.reason, seat: op.seat, call_id: op.callId, at: op.at })))],
+      );
+    }
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch((rollbackError: Error) => logger.warn(`Rollback of a timeline batch failed: ${rollbackError.message}`));

@@ -71,9 +71,12 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
 
   /** Hands an operation over. Synchronous: the caller never waits for Postgres (nor for Redis). */
   write(op: TimelineOp): void {
-    const pending = this.pendingByCall.get(op.callId);
-    if (pending) pending.count += 1;
-    else this.pendingByCall.set(op.callId, { count: 1, waiters: [] });
+    const callId = callOf(op);
+    if (callId) {
+      const pending = this.pendingByCall.get(callId);
+      if (pending) pending.count += 1;
+      else this.pendingByCall.set(callId, { count: 1, waiters: [] });
+    }
     this.outgoing.push(JSON.stringify(op));
     if (this.pushScheduled) return;
     this.pushScheduled = true;
@@ -247,11 +250,12 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
 
   private committed(ops: TimelineOp[]): void {
     for (const op of ops) {
-      const pending = this.pendingByCall.get(op.callId);
-      if (!pending) continue;
+      const callId = callOf(op);
+      const pending = callId ? this.pendingByCall.get(callId) : undefined;
+      if (!callId || !pending) continue;
       pending.count -= 1;
       if (pending.count > 0) continue;
-      this.pendingByCall.delete(op.callId);
+      this.pendingByCall.delete(callId);
       for (const resolve of pending.waiters) resolve();
     }
   }
@@ -279,6 +283,11 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
     this.logger.log(`Call timeline flushing again after ${Math.round((Date.now() - this.failingSince) / 1000)} s`);
     this.failingSince = null;
   }
+}
+
+/** The call an operation belongs to (agent state lines are the agent's, not a call's). */
+function callOf(op: TimelineOp): string | null {
+  return op.op === 'agent-state' ? null : op.callId;
 }
 
 async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {

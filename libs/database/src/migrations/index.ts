@@ -14,6 +14,7 @@ import { CreateRecordingAccessAudit1796108798490 } from './1796108798490-create-
 import { CreateSupervision1796108913016 } from './1796108913016-create-supervision';
 import { CreateCallTransfers1796108880249 } from './1796108880249-create-call-transfers';
 import { CallOrderLinksAndTimelineIds1796108887398 } from './1796108887398-call-order-links-and-timeline-ids';
+import { AgentStateEntryIds1796110393659 } from './1796110393659-agent-state-entry-ids';
 
 /** Listed explicitly, in order: a migration exists only once it is reviewed and added here. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   CreateCallTransfers1796108880249,
   CallOrderLinksAndTimelineIds1796108887398,
   CreateSupervision1796108913016,
+  AgentStateEntryIds1796110393659,
 ];
