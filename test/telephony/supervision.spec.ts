@@ -196,8 +196,10 @@ describe('supervision: listen, whisper, barge, take over, release (real Asterisk
     const takenOver = await measure();
     expect(takenOver.citizen).toBeGreaterThan(TONE_HEARD);
     expect(takenOver.agentPackets).toBe(0);
-    const afterTalk = (await h.db.query(`SELECT state, reason, call_id FROM acd_agent_state_log WHERE agent_id = 'a1' AND state IN ('on_call', 'wrap_up') ORDER BY id DESC LIMIT 2`)).rows;
-    expect(afterTalk).toEqual([{ state: 'wrap_up', reason: 'taken-over', call_id: callId }, { state: 'on_call', reason: null, call_id: callId }]);
+    // The state history is written behind the call (timeline writer): wait for the wrap-up row.
+    const talkStates = async () => (await h.db.query(`SELECT state, reason, call_id FROM acd_agent_state_log WHERE agent_id = 'a1' AND state IN ('on_call', 'wrap_up') AND call_id = $1 ORDER BY at`, [callId])).rows;
+    await waitFor(async () => (await talkStates()).length === 2, 10_000, 'the on-call and wrap-up rows');
+    expect(await talkStates()).toEqual([{ state: 'on_call', reason: null, call_id: callId }, { state: 'wrap_up', reason: 'taken-over', call_id: callId }]);
     expect((await callOf('13900000001')).status).toBe('answered');
     // Switching back after a take-over is refused: the supervisor is the citizen's party now.
     const back = await act('supervisor', 'post', `/api/supervision/calls/${callId}/listen`);
@@ -248,8 +250,7 @@ describe('supervision: listen, whisper, barge, take over, release (real Asterisk
     expect(await h.asterisk.rx('bridge show all')).not.toContain('sup-bridge-');
     expect(h.published.some((event) => event.type === 'supervision.released' && (event.payload as { callId: string; agentId: string }).callId === callId && (event.payload as { agentId: string }).agentId === 'a1')).toBe(true);
     // The agent is back in the normal cycle: wrap-up after the call.
-    const states = (await h.db.query(`SELECT state FROM acd_agent_state_log WHERE agent_id = 'a1' ORDER BY id DESC LIMIT 2`)).rows.map((row) => row.state);
-    expect(states).toContain('wrap_up');
+    await waitFor(async () => (await h.db.query(`SELECT 1 FROM acd_agent_state_log WHERE agent_id = 'a1' AND state = 'wrap_up' AND call_id = $1`, [callId])).rowCount === 1, 10_000, 'a1 to go to wrap-up after the released call');
     // The released call cannot be supervised any more.
     const late = await act('supervisor', 'post', `/api/supervision/calls/${callId}/listen`);
     expect(late.status).toBe(409);
