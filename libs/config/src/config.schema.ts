@@ -85,7 +85,11 @@ export const appConfigSchema = z.object({
   AUDIT_PRUNE_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(24 * 60),
   // Satisfaction surveys (回访): the SMSC the SMS survey is sent through (smpp://host:port), its bind
   // credentials and the number citizens see and reply to.
-  SMPP_URL: url(['smpp:']).default('smpp://127.0.0.1:2775'),
+  // SMS_ENABLED (true/false, on/off, 1/0) switches the SMS channel; unset, it is on exactly when SMPP_URL is set
+  // (a development machine or `npm start` has no SMSC, and would otherwise retry one forever). Off, the channel
+  // is reported disabled once and SMS survey attempts are passed over with reason sms_disabled (see smsEnabled).
+  SMS_ENABLED: z.stringbool().optional(),
+  SMPP_URL: url(['smpp:']).optional(),
   SMPP_SYSTEM_ID: z.string().min(1).max(15).default('hotline12345'),
   SMPP_PASSWORD: z.string().max(8, 'SMPP passwords are at most 8 characters').default('hotline'),
   SMPP_SOURCE_ADDR: z.string().regex(/^\d{3,21}$/, 'must be 3 to 21 digits').default('12345'),
@@ -109,9 +113,17 @@ export const appConfigSchema = z.object({
   if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
     context.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production' });
   }
+  if (config.SMS_ENABLED === true && config.SMPP_URL === undefined) {
+    context.addIssue({ code: 'custom', path: ['SMPP_URL'], message: 'is required when SMS_ENABLED is on (smpp://host:port of the SMSC)' });
+  }
 });
 
 export type AppConfig = z.infer<typeof appConfigSchema>;
+
+/** Whether this deployment sends and receives SMS: SMS_ENABLED when given, else whether an SMSC is configured. */
+export function smsEnabled(config: Pick<AppConfig, 'SMS_ENABLED' | 'SMPP_URL'>): boolean {
+  return config.SMS_ENABLED ?? config.SMPP_URL !== undefined;
+}
 
 /** Settings of `npm start`'s launcher: everything is optional, what is missing gets provisioned. */
 export const launcherConfigSchema = z.object({

@@ -1,4 +1,4 @@
-import { appConfigSchema } from './config.schema';
+import { appConfigSchema, smsEnabled } from './config.schema';
 import { ConfigValidationError } from './config.errors';
 import { loadConfig } from './load-config';
 
@@ -54,6 +54,24 @@ describe('loadConfig', () => {
     expect(() => loadConfig(appConfigSchema, { ...valid, SURVEY_MAX_CONCURRENT_CALLS: '0' })).toThrow(/SURVEY_MAX_CONCURRENT_CALLS:/);
     expect(() => loadConfig(appConfigSchema, { ...valid, SURVEY_CALLS_PER_SECOND: 'fast' })).toThrow(/SURVEY_CALLS_PER_SECOND:/);
     expect(() => loadConfig(appConfigSchema, { ...valid, SURVEY_MAX_INBOUND_WAITING: '-1' })).toThrow(/SURVEY_MAX_INBOUND_WAITING:/);
+  });
+
+  it('turns SMS on exactly when an SMSC is configured, unless SMS_ENABLED says otherwise', () => {
+    const sms = (env: Record<string, string>) => smsEnabled(loadConfig(appConfigSchema, { ...valid, ...env }));
+    // npm start and a development machine have no SMSC: off, rather than retrying one forever.
+    expect(sms({})).toBe(false);
+    expect(sms({ SMPP_URL: 'smpp://10.0.0.5:2775' })).toBe(true);
+    expect(sms({ SMPP_URL: 'smpp://10.0.0.5:2775', SMS_ENABLED: 'false' })).toBe(false);
+    expect(sms({ SMPP_URL: 'smpp://10.0.0.5:2775', SMS_ENABLED: 'off' })).toBe(false);
+    expect(sms({ SMPP_URL: 'smpp://10.0.0.5:2775', SMS_ENABLED: 'true' })).toBe(true);
+    expect(sms({ SMS_ENABLED: '0' })).toBe(false);
+    expect(sms({ SMS_ENABLED: '', SMPP_URL: 'smpp://10.0.0.5:2775' })).toBe(true);
+  });
+
+  it('refuses SMS_ENABLED on without an SMSC, and switch values that are not on/off', () => {
+    expect(() => loadConfig(appConfigSchema, { ...valid, SMS_ENABLED: 'true' })).toThrow(/SMPP_URL: is required when SMS_ENABLED is on .*\(not set\)/);
+    expect(() => loadConfig(appConfigSchema, { ...valid, SMS_ENABLED: 'maybe', SMPP_URL: 'smpp://10.0.0.5:2775' })).toThrow(/SMS_ENABLED: .*\(invalid value\)/);
+    expect(() => loadConfig(appConfigSchema, { ...valid, SMS_ENABLED: 'on', SMPP_URL: 'http://10.0.0.5:2775' })).toThrow(/SMPP_URL: must be a URL starting with smpp:\/\//);
   });
 
   it('treats empty strings as unset so defaults apply', () => {

@@ -18,6 +18,7 @@ const MAX_RECONNECT_MS = 30_000;
  */
 @Injectable()
 export class SmppSmsGateway extends SmsGateway implements OnApplicationShutdown {
+  readonly enabled = true;
   private readonly logger = new Logger(SmppSmsGateway.name);
   private session: smpp.Session | null = null;
   private bound = false;
@@ -29,8 +30,13 @@ export class SmppSmsGateway extends SmsGateway implements OnApplicationShutdown 
   private handler: ((sms: InboundSms) => Promise<void>) | null = null;
   private reference = Math.floor(Math.random() * 256);
 
+  private readonly url: string;
+
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     super();
+    // SmsModule builds this gateway only when SMS is on, and the config refuses SMS_ENABLED without SMPP_URL.
+    if (!config.SMPP_URL) throw new Error('SmppSmsGateway needs SMPP_URL (SMS_ENABLED is on without it)');
+    this.url = config.SMPP_URL;
   }
 
   onInbound(handler: (sms: InboundSms) => Promise<void>): void {
@@ -98,7 +104,7 @@ export class SmppSmsGateway extends SmsGateway implements OnApplicationShutdown 
 
   private connect(): void {
     if (this.stopping) return;
-    const session = smpp.connect({ url: this.config.SMPP_URL, auto_enquire_link_period: 30_000 });
+    const session = smpp.connect({ url: this.url, auto_enquire_link_period: 30_000 });
     this.session = session;
     session.on('connect', () => {
       session.bind_transceiver({ system_id: this.config.SMPP_SYSTEM_ID, password: this.config.SMPP_PASSWORD }, (pdu) => {
@@ -109,7 +115,7 @@ export class SmppSmsGateway extends SmsGateway implements OnApplicationShutdown 
         }
         this.bound = true;
         this.reconnectDelayMs = 500;
-        this.logger.log(`Bound to SMSC ${this.config.SMPP_URL} as ${this.config.SMPP_SYSTEM_ID}`);
+        this.logger.log(`Bound to SMSC ${this.url} as ${this.config.SMPP_SYSTEM_ID}`);
         for (const wake of this.waiters.splice(0)) wake();
       });
     });
@@ -154,7 +160,7 @@ export class SmppSmsGateway extends SmsGateway implements OnApplicationShutdown 
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {
           this.waiters = this.waiters.filter((waiter) => waiter !== wake);
-          reject(new SmsUnavailableError(`Not bound to the SMSC ${this.config.SMPP_URL} after ${timeoutMs} ms`));
+          reject(new SmsUnavailableError(`Not bound to the SMSC ${this.url} after ${timeoutMs} ms`));
         }, timeoutMs);
         const wake = () => {
           clearTimeout(timer);

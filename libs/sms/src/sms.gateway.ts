@@ -15,6 +15,8 @@ export interface SubmittedSms {
  * needed before it resolves: the SMSC is acknowledged only then, and redelivers if the handler fails.
  */
 export abstract class SmsGateway {
+  /** False when this deployment has no SMS channel (SMS_ENABLED off): nothing may be submitted. */
+  abstract readonly enabled: boolean;
   abstract start(): Promise<void>;
   abstract submit(to: string, text: string): Promise<SubmittedSms>;
   abstract onInbound(handler: (sms: InboundSms) => Promise<void>): void;
@@ -33,5 +35,13 @@ export class SmsRejectedError extends Error {
   constructor(readonly commandStatus: number, message: string) {
     super(message);
     this.name = SmsRejectedError.name;
+  }
+}
+
+/** SMS is switched off in this deployment (SMS_ENABLED off, or no SMPP_URL): callers must check `enabled`. */
+export class SmsDisabledError extends Error {
+  constructor() {
+    super('The SMS channel is disabled (SMS_ENABLED is off or SMPP_URL is not set)');
+    this.name = SmsDisabledError.name;
   }
 }

@@ -126,6 +126,7 @@ export class SurveyAttemptHandler {
     if (allowedAt > now) return this.defer(tx, job, allowedAt, 'outside_window');
 
     const channel = survey.channelPlan[job.attemptNo - 1];
+    if (channel === SurveyChannelKind.Sms && !this.sms.enabled) return this.passOverSms(tx, survey, job.attemptNo, now);
     if (channel === SurveyChannelKind.Voice) {
       // Serialise the cap check across workers so two of them cannot both take the last line.
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('survey-voice-caps'))`);
@@ -142,6 +143,28 @@ export class SurveyAttemptHandler {
       : await this.repository.insertAttempt(tx, { surveyId: survey.id, attemptNo: job.attemptNo, channel, status: AttemptStatus.Sending, destination: survey.phone!, startedAt: now });
     if (existing) await this.repository.setAttemptStatus(tx, existing.id, AttemptStatus.Sending, null);
     return { action: 'send', survey, attemptId, channel, orderNumber: order.number, subject: order.subject };
+  }
+
+  /**
+   * SMS is off in this deployment: the attempt is not made, and the survey is not silently left hanging.
+   * The plan's next non-SMS attempt runs now; with none left, a survey that reached the citizen some other
+   * way is exhausted (listed for a manual call), and one never attempted is skipped with reason sms_disabled,
+   * which the coverage report lists among the orders not surveyed.
+   */
+  private async passOverSms(tx: Sql, survey: Survey, attemptNo: number, now: Date): Promise<Claim> {
+    const nextOther = survey.channelPlan.findIndex((channel, index) => index >= attemptNo && channel !== SurveyChannelKind.Sms);
+    if (nextOther >= 0) {
+      // scheduleNext schedules the attempt after the one it is given: nextOther is that attempt's 0-based index.
+      await this.scheduleNext(tx, survey, nextOther, now, now);
+      this.logger.log(`Survey ${survey.id} attempt ${attemptNo}: SMS disabled, moving on to attempt ${nextOther + 1} (${survey.channelPlan[nextOther]})`);
+    } else if (survey.attemptCount > 0) {
+      await this.repository.setSurveyStatus(tx, survey.id, SurveyStatus.Exhausted, now);
+      this.logger.log(`Survey ${survey.id}: SMS disabled and no other channel left after ${survey.attemptCount} attempts; listed for a manual follow-up call`);
+    } else {
+      await this.repository.setSurveyStatus(tx, survey.id, SurveyStatus.Skipped, now, { skipReason: SkipReason.SmsDisabled });
+      this.logger.warn(`Survey ${survey.id}: not surveyed, its plan has only SMS and SMS is disabled (sms_disabled)`);
+    }
+    return { action: 'none', why: 'sms_disabled' };
   }
 
   private async defer(tx: Sql, job: SurveyJob, at: Date, why: string): Promise<Claim> {

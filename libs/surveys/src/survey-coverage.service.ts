@@ -8,7 +8,7 @@ export interface NotSurveyedOrder {
   number: string;
   round: number;
   closedAt: string;
-  /** no_contact, opted_out, no_phone, no_policy, pending (first attempt still ahead), missing_survey. */
+  /** no_contact, opted_out, no_phone, no_policy, sms_disabled (SMS-only plan, SMS off), pending (first attempt still ahead), missing_survey. */
   reason: string;
   firstAttemptAt: string | null;
 }

@@ -19,6 +19,7 @@ export enum SkipReason {
   NoContact = 'no_contact', // 要求不回复
   OptedOut = 'opted_out',
   NoPhone = 'no_phone',
+  SmsDisabled = 'sms_disabled', // the plan's only channel is SMS and this deployment has none (SMS_ENABLED off)
 }
 
 export enum AttemptStatus {
