@@ -86,6 +86,8 @@ describe('agent desk on a real call (Asterisk, call-control, api, web app in Chr
     opened.push(user);
     return user;
   };
+  /** call-control's record of the agent's states (written behind the events, so tests wait for it). */
+  const statesLogged = async () => (await h.db.query(`SELECT state FROM acd_agent_state_log WHERE agent_id = $1 ORDER BY id`, [AGENT_ID])).rows.map((row) => row.state as string);
   const call = (caller: string, holdMs: number) => talkingCitizen(h.asterisk.sipPort, caller, holdMs);
   const shot = (user: UserPage, name: string) => user.page.screenshot({ path: join(ARTIFACTS, name), animations: 'disabled' });
   const eventOf = <T extends HotlineEvent['type']>(type: T, id: string) => h.published.find((event) => event.type === type && (event.payload as { callId?: string }).callId === id);
@@ -101,8 +103,8 @@ describe('agent desk on a real call (Asterisk, call-control, api, web app in Chr
     await page.keyboard.press('F8');
     await page.locator('[data-testid="agent-state"][data-state="ready"]').waitFor({ timeout: 5_000 });
     // call-control's own record agrees with the screen.
-    const logged = await h.db.query(`SELECT state FROM acd_agent_state_log WHERE agent_id = $1 ORDER BY id`, [AGENT_ID]);
-    expect(logged.rows.map((row) => row.state)).toEqual(['not_ready', 'ready']);
+    await waitFor(async () => (await statesLogged()).length >= 2, 10_000, 'the state log');
+    expect(await statesLogged()).toEqual(['not_ready', 'ready']);
     await supervisor.page.locator('[data-testid="agent-grid"]', { hasText: 'seat-101' }).waitFor({ timeout: 5_000 });
     await shot(agent, 'agent-call.ready.zh-CN.png');
   });
@@ -147,6 +149,16 @@ describe('agent desk on a real call (Asterisk, call-control, api, web app in Chr
 
   it('the agent fills and saves the order during the call; it is linked to the call', async () => {
     const { page } = agent;
+    // The caller gives an ID number: the agent pauses the recording, then resumes it (AMI MixMonitorMute).
+    const toggle = page.locator('[data-testid="recording-toggle"]');
+    await toggle.click();
+    await page.locator('[data-testid="recording-toggle"]', { hasText: '恢复录音' }).waitFor({ timeout: 5_000 });
+    await toggle.click();
+    await page.locator('[data-testid="recording-toggle"]', { hasText: '暂停录音' }).waitFor({ timeout: 5_000 });
+    // The call's timeline is written behind the call (in batches): wait for the two entries.
+    const control = async () => (await h.db.query(`SELECT type FROM call_events WHERE call_id = $1 AND type LIKE 'recording.%' ORDER BY sequence`, [callId])).rows.map((row) => row.type);
+    await waitFor(async () => (await control()).length >= 2, 10_000, 'the recording pause and resume in the timeline');
+    expect(await control()).toEqual(['recording.paused', 'recording.resumed']);
     await fillComplaintForMarketUnit(page, {
       callerName: '陈先生',
       subject: '预付卡商家闭店拒不退款',
@@ -181,8 +193,8 @@ describe('agent desk on a real call (Asterisk, call-control, api, web app in Chr
     await page.locator(`[data-testid="wrap-up-remaining"][data-seconds="${first - 1}"]`).waitFor({ timeout: 2_500 });
     await page.locator('[data-testid="agent-state"][data-state="ready"]').waitFor({ timeout: (WRAP_UP_SECONDS + 5) * 1_000 });
     await wrapUp.waitFor({ state: 'detached' });
-    const states = await h.db.query(`SELECT state FROM acd_agent_state_log WHERE agent_id = $1 ORDER BY id`, [AGENT_ID]);
-    expect(states.rows.map((row) => row.state)).toEqual(['not_ready', 'ready', 'ringing', 'on_call', 'wrap_up', 'ready']);
+    await waitFor(async () => (await statesLogged()).length >= 6, 10_000, 'the state log');
+    expect(await statesLogged()).toEqual(['not_ready', 'ready', 'ringing', 'on_call', 'wrap_up', 'ready']);
 
     await waitFor(async () => (await h.db.query(`SELECT 1 FROM recordings WHERE call_id = $1 AND status = 'finalised'`, [callId])).rowCount === 1, 30_000, 'the call recording');
     const recording = (await h.db.query(`SELECT duration_ms FROM recordings WHERE call_id = $1`, [callId])).rows[0];
@@ -242,6 +254,10 @@ describe('agent desk on a real call (Asterisk, call-control, api, web app in Chr
     await expect(queueRow.locator('[data-testid="queue-longest-wait"]').textContent()).resolves.toBe('00:00');
     expect((await secondCitizen).counters.successfulCalls).toBe(1);
     await page.locator('[data-testid="agent-state"][data-state="ready"]').waitFor({ timeout: (WRAP_UP_SECONDS + 10) * 1_000 });
+    // The same desk in English, for the record.
+    await page.locator('[data-testid="language-switch"]').getByText('English').click();
+    await page.locator('[data-testid="agent-state-panel"]', { hasText: 'Agent state' }).waitFor();
+    await shot(agent, 'agent-call.desk.en.png');
     expect(agent.errors).toEqual([]);
     expect(supervisor.errors).toEqual([]);
   });
