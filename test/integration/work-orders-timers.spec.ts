@@ -16,6 +16,7 @@ import {
 import { categoryId, createWorkOrdersHarness, loadOrgFixture, OrgFixture, WorkOrdersHarness } from '../support/work-orders-harness';
 
 const root = path.resolve(__dirname, '..', '..');
+const HELD_JOB_EXPIRE_SECONDS = 5;
 
 /** Starts the timer worker as a real separate process; resolves once it works on the queue. */
 function startWorker(databaseUrl: string, redisPrefix: string): Promise<ChildProcess> {
@@ -60,7 +61,14 @@ describe('durable timers (pg-boss on the real Postgres)', () => {
   const u = (name: string): Actor => org.users[name];
 
   beforeAll(async () => {
-    harness = await createWorkOrdersHarness({ label: 'wo_timers', modules: [WorkOrdersModule], now: '2026-09-30T10:00:00+08:00' });
+    harness = await createWorkOrdersHarness({
+      label: 'wo_timers',
+      modules: [WorkOrdersModule],
+      now: '2026-09-30T10:00:00+08:00',
+      // The first process to start pg-boss creates the queue, and the queue's expiry is what its jobs get
+      // (createQueue does nothing for a queue that exists): a short one, so jobs held by a killed worker come back.
+      config: { TIMER_JOB_EXPIRE_SECONDS: String(HELD_JOB_EXPIRE_SECONDS) },
+    });
     lifecycle = harness.app.get(WorkOrderLifecycleService);
     handler = harness.app.get(WorkOrderTimerHandler);
     org = await loadOrgFixture(harness.dataSource);
@@ -163,21 +171,65 @@ describe('durable timers (pg-boss on the real Postgres)', () => {
         `SELECT order_id, count(*)::int AS n FROM work_order_supervisions WHERE order_id = ANY($1::uuid[]) AND kind = 'handle_overdue' AND level = 1 GROUP BY order_id`,
         [ids],
       )) as { order_id: string; n: number }[];
+    // The five deadline timers each order was given (re-checks that supervisions schedule come on top).
+    const jobStates = async () =>
+      Object.fromEntries(
+        ((await harness.dataSource.query(`SELECT state, count(*)::int AS n FROM pgboss.job WHERE data->>'orderId' = ANY($1) AND data->>'kind' <> 'supervision_recheck' GROUP BY state`, [ids])) as { state: string; n: number }[]).map(
+          (row) => [row.state, row.n],
+        ),
+      ) as Record<string, number>;
+    expect(await harness.dataSource.query(`SELECT DISTINCT extract(epoch FROM expire_in)::int AS seconds FROM pgboss.job WHERE data->>'orderId' = ANY($1)`, [ids])).toEqual([
+      { seconds: HELD_JOB_EXPIRE_SECONDS },
+    ]);
 
-    const first = await startWorker(harness.config.DATABASE_URL, harness.config.REDIS_PREFIX);
-    // Let it take some jobs, then kill it without warning (no graceful stop, no acknowledgements).
-    await waitFor(async () => (await supervised()).length > 0, 20_000).catch(() => undefined);
-    first.kill('SIGKILL');
-    await new Promise((resolve) => first.once('exit', resolve));
-    const beforeRestart = (await supervised()).length;
-    // Killed part-way: some timers done, the rest pending or taken and never acknowledged.
-    expect(beforeRestart).toBeLessThan(orders.length);
+    // A deterministic kill point instead of a race: this test holds the row lock of order 15 (the timer handler
+    // locks the order first), so the worker waits inside a batch, holding jobs it has not acknowledged. Each
+    // order has five timers and batches are fetched oldest first, but run in no set order within a batch; with
+    // the worker's batches of 50, orders 1-10 make the first batch (done and acknowledged) and order 15 is in the
+    // second, so the worker stops there with orders 21-30 not fetched yet.
+    const locked = ids[14]!;
+    const blocker = harness.dataSource.createQueryRunner();
+    await blocker.connect();
+    await blocker.startTransaction();
+    let first: ChildProcess | undefined;
+    let supervisedBeforeKill = -1;
+    try {
+      await blocker.query(`SELECT id FROM work_orders WHERE id = $1 FOR UPDATE`, [locked]);
+      const [{ pid }] = (await blocker.query(`SELECT pg_backend_pid() AS pid`)) as { pid: number }[];
+      first = await startWorker(harness.config.DATABASE_URL, harness.config.REDIS_PREFIX);
+      const waiting = async () => ((await blocker.query(`SELECT 1 FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))`, [pid])) as unknown[]).length > 0;
+      await waitFor(waiting, 30_000);
+
+      // The real partial state: timers done and acknowledged, a batch taken and not acknowledged, the rest waiting.
+      const held = await jobStates();
+      expect(held).toEqual({ completed: expect.any(Number), active: expect.any(Number), created: expect.any(Number) });
+      expect(held.completed).toBeGreaterThan(0);
+      expect(held.active).toBeGreaterThan(0);
+      expect(held.created).toBeGreaterThan(0);
+      expect(held.completed + held.active + held.created).toBe(ids.length * 5);
+      const done = (await supervised()).map((row) => row.order_id);
+      expect(done.length).toBeGreaterThanOrEqual(held.completed / 5);
+      expect(done.length).toBeLessThan(ids.length);
+      expect(done).not.toContain(locked);
+      supervisedBeforeKill = done.length;
+    } finally {
+      // Killed without warning (no graceful stop, no acknowledgements); its waiting transaction can only roll back.
+      if (first) {
+        const exited = new Promise((resolve) => first!.once('exit', resolve));
+        first.kill('SIGKILL');
+        await exited;
+      }
+      await blocker.rollbackTransaction();
+      await blocker.release();
+    }
+    // The killed worker's waiting timer never had its effect.
+    expect((await supervised()).length).toBe(supervisedBeforeKill);
 
     const second = await startWorker(harness.config.DATABASE_URL, harness.config.REDIS_PREFIX);
     try {
-      // Jobs the killed worker held come back only when they expire; on a loaded 2-core machine (other suites
-      // running) that has taken over 40 s, so allow up to 2 minutes.
-      await waitFor(async () => (await supervised()).length === orders.length, 120_000);
+      // Jobs the killed worker held come back when they expire (HELD_JOB_EXPIRE_SECONDS after it took them,
+      // found by the worker's maintenance every second); the done ones among them find their work done.
+      await waitFor(async () => (await supervised()).length === orders.length, 60_000);
       // A little longer, so a duplicate (if any were to happen) would show.
       await new Promise((resolve) => setTimeout(resolve, 1500));
       const rows = await supervised();

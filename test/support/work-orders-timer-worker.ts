@@ -14,7 +14,7 @@ import { testConfig } from './work-orders-harness';
 
 async function main(): Promise<void> {
   const [databaseUrl, redisPrefix] = process.argv.slice(2);
-  const config = testConfig(databaseUrl, { TIMER_JOB_EXPIRE_SECONDS: '2', TIMER_MAINTENANCE_SECONDS: '1', REDIS_PREFIX: redisPrefix, LOG_LEVEL: 'log', TIMER_POLL_SECONDS: '0.5' });
+  const config = testConfig(databaseUrl, { TIMER_JOB_EXPIRE_SECONDS: '5', TIMER_MAINTENANCE_SECONDS: '1', REDIS_PREFIX: redisPrefix, LOG_LEVEL: 'log', TIMER_POLL_SECONDS: '0.5' });
 
   @Module({ imports: [ConfigModule.forConfig(config), DatabaseModule, RedisModule, WorkOrdersModule] })
   class WorkerModule {}
