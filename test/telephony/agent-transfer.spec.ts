@@ -314,6 +314,32 @@ describe('Agent transfers over ARI (real Asterisk, SIPp citizen, agent and 110 d
     await again.run;
   });
 
+  it("the IVR's transfer node leaves a trail row too (mode ivr), so its emergency transfers count for the order", async () => {
+    await useDispatcher('answers', 2_000);
+    await h.db.query(`INSERT INTO ivr_flows (name) VALUES ('to-120')`);
+    await h.db.query(`INSERT INTO ivr_flow_versions (flow_name, version, document, created_by) VALUES ('to-120', 1, $1, 'test')`, [JSON.stringify({ start: 't', nodes: { t: { type: 'transfer', number: '120' } } })]);
+    await h.db.query(`UPDATE ivr_flows SET published_version = 1 WHERE name = 'to-120'`);
+    await h.db.query(`UPDATE hotline_lines SET flow_name = 'to-120' WHERE number = '12345'`);
+    await command('config.reload', { what: 'ivr-flows' });
+    await command('config.reload', { what: 'lines' });
+    try {
+      const caller = `1370000${String(++citizenSeq).padStart(4, '0')}`;
+      const [sipPort, mediaPort, rtpPort] = (await findFreePorts(3)) as [number, number, number];
+      const run = await runSipp({
+        scenarioFile: SIPP_SCENARIOS.citizenTalk,
+        variables: { PRE_DTMF_MS: 500, DTMF_SEQUENCE: '', POST_DTMF_MS: 20_000 },
+        service: '12345', remoteHost: '127.0.0.1', remotePort: h.asterisk.sipPort, localPort: sipPort, mediaPort, keys: { caller, rtp_port: rtpPort }, timeoutMs: 60_000,
+      });
+      expect(run.logLines).toContain('hangup=remote');
+      const callId = (await h.db.query(`SELECT id FROM calls WHERE caller_number = $1`, [caller])).rows[0].id;
+      await waitFor(async () => (await h.db.query(`SELECT 1 FROM call_transfers WHERE call_id = $1 AND state = 'ended'`, [callId])).rowCount === 1, 10_000, 'the IVR transfer row');
+      expect((await h.db.query(`SELECT * FROM call_transfers WHERE call_id = $1`, [callId])).rows[0]).toMatchObject({ mode: 'ivr', destination_number: '120', emergency: true, agent_id: null, requested_by: 'ivr', outcome: 'completed' });
+    } finally {
+      await h.db.query(`UPDATE hotline_lines SET flow_name = 'direct' WHERE number = '12345'`);
+      await command('config.reload', { what: 'lines' });
+    }
+  });
+
   it('refuses dial-string injection and destinations off the allow-list with 400; nothing is originated', async () => {
     const far = await useDispatcher('answers');
     const citizen = await connectedCitizen(15_000);

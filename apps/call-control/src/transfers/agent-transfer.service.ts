@@ -47,7 +47,7 @@ type Action = 'complete' | 'conference' | 'cancel';
 type Transition = HotlineCommandPayloads['transfer.complete'];
 
 /** Q.850: 17 user busy; 18/19 no answer; anything else before answer is a failure. */
-function outcomeOf(cause: number | null): TransferOutcome {
+export function outcomeOf(cause: number | null): TransferOutcome {
   if (cause === 17) return 'busy';
   if (cause === 18 || cause === 19) return 'no_answer';
   return 'failed';

@@ -17,8 +17,9 @@ export interface NewCallTransfer {
   id: string;
   callId: string;
   destination: TransferDestination;
-  mode: 'warm' | 'blind';
-  agentId: string;
+  /** ivr: the IVR's transfer node (no agent). */
+  mode: 'warm' | 'blind' | 'ivr';
+  agentId: string | null;
   requestedBy: string;
   startedAt: Date;
 }
@@ -28,10 +29,18 @@ export interface NewCallTransfer {
 export class CallTransferRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async destination(id: string): Promise<TransferDestination | null> {
+  destination(id: string): Promise<TransferDestination | null> {
+    return this.activeDestination('id', id);
+  }
+
+  destinationByNumber(number: string): Promise<TransferDestination | null> {
+    return this.activeDestination('number', number);
+  }
+
+  private async activeDestination(column: 'id' | 'number', value: string): Promise<TransferDestination | null> {
     const rows: Array<{ id: string; number: string; name: string; kind: string; ring_timeout_seconds: number }> = await this.dataSource.query(
-      `SELECT id, number, name, kind, ring_timeout_seconds FROM ivr_transfer_destinations WHERE id = $1 AND active`,
-      [id],
+      `SELECT id, number, name, kind, ring_timeout_seconds FROM ivr_transfer_destinations WHERE ${column} = $1 AND active`,
+      [value],
     );
     const row = rows[0];
     return row ? { id: row.id, number: row.number, name: row.name, emergency: row.kind === 'emergency', ringTimeoutSeconds: row.ring_timeout_seconds } : null;

@@ -6,12 +6,16 @@ import { ARI_GATEWAY, AriChannel, AriGateway, NORMAL_CLEARING } from '@hotline/t
 import { CallEventPublisher } from '../calls/call-event.publisher';
 import { CallLogRepository } from '../calls/call-log.repository';
 import { CallSession, CallSessionRegistry } from '../calls/call-session.registry';
-import { AgentTransferService, xferBridgeOf as bridgeOf } from './agent-transfer.service';
+import { AgentTransferService, outcomeOf, xferBridgeOf as bridgeOf } from './agent-transfer.service';
+import { CallTransferRepository, TransferOutcome } from './call-transfer.repository';
+import { outboundEndpoint } from './dial-string';
 
 interface TransferLeg {
   callId: string;
   number: string;
   answered: boolean;
+  /** Its call_transfers row (the trail), when the number is on the allow-list as it should be; written alongside the dialling. */
+  trail: Promise<string | null>;
 }
 
 const RING_SECONDS = 30;
@@ -38,6 +42,7 @@ export class TransferService {
     private readonly calls: CallLogRepository,
     private readonly events: CallEventPublisher,
     private readonly agentTransfers: AgentTransferService,
+    private readonly trail: CallTransferRepository,
   ) {}
 
   /** What to do with a caller whose transfer failed (the call service queues them for an agent). */
@@ -48,15 +53,17 @@ export class TransferService {
   async transfer(session: CallSession, number: string): Promise<void> {
     const legId = `xfer-${randomUUID()}`;
     session.phase = 'transfer';
-    this.legs.set(legId, { callId: session.callId, number, answered: false });
     const at = this.clock.now();
+    // Not awaited: the caller is dialled through at once; the trail's row waits for the call's own row.
+    const leg: TransferLeg = { callId: session.callId, number, answered: false, trail: this.openTrail(session, number, at) };
+    this.legs.set(legId, leg);
     const payload = { callId: session.callId, channelId: session.channelId, number };
     await this.calls.appendEvent(session.callId, 'call.transferred', at, { ...payload, legId });
     await this.events.publish('call.transferred', at, payload);
     await this.ari.startMoh(session.channelId).catch((error: Error) => this.logger.debug(`MOH during transfer: ${error.message}`));
     try {
       await this.ari.originate({
-        endpoint: this.config.OUTBOUND_ENDPOINT_TEMPLATE.replace('{number}', number),
+        endpoint: outboundEndpoint(this.config.OUTBOUND_ENDPOINT_TEMPLATE, number),
         channelId: legId,
         callerId: session.callerNumber ?? this.config.HOTLINE_NUMBER,
         timeoutSeconds: RING_SECONDS,
@@ -65,6 +72,7 @@ export class TransferService {
     } catch (error) {
       this.logger.warn(`Transfer of call ${session.callId} to ${number} could not be placed: ${(error as Error).message}`);
       this.legs.delete(legId);
+      await this.closeTrail(leg, 'failed', null);
       await this.fail(session);
     }
   }
@@ -87,6 +95,8 @@ export class TransferService {
       await this.ari.stopMoh(session.channelId).catch((error: Error) => this.logger.debug(`stop MOH: ${error.message}`));
       await this.ari.createBridge(bridgeOf(session.callId));
       await this.ari.addToBridge(bridgeOf(session.callId), [session.channelId, channel.id]);
+      // The IVR hands the caller over on answer: that is the transfer's completion.
+      await this.closeTrail(leg, 'completed', null, true);
     });
   }
 
@@ -97,6 +107,7 @@ export class TransferService {
     this.legs.delete(channelId);
     void this.serial.run(channelId, async () => {
       const session = this.sessions.byCallId(leg.callId);
+      if (!leg.answered) await this.closeTrail(leg, session && !session.io.ended ? outcomeOf(cause) : 'caller_left', cause);
       if (!session || session.io.ended) return;
       if (leg.answered) {
         session.hangupCause = NORMAL_CLEARING;
@@ -115,8 +126,39 @@ export class TransferService {
     for (const [legId, leg] of this.legs) {
       if (leg.callId !== session.callId) continue;
       this.legs.delete(legId);
+      if (!leg.answered) await this.closeTrail(leg, 'caller_left', null);
       await this.ari.hangup(legId).catch((error: Error) => this.logger.debug(`hangup ${legId}: ${error.message}`));
       await this.ari.destroyBridge(bridgeOf(session.callId)).catch((error: Error) => this.logger.debug(`bridge: ${error.message}`));
+    }
+  }
+
+  /**
+   * The IVR's transfers are in the trail too (mode ivr), so an order taken in for the call sees an emergency
+   * transfer. The trail is a record, not a condition: the caller is transferred even if it cannot be written.
+   */
+  private async openTrail(session: CallSession, number: string, at: Date): Promise<string | null> {
+    try {
+      const destination = await this.trail.destinationByNumber(number);
+      if (!destination) return null;
+      const id = randomUUID();
+      await this.calls.written(session.callId);
+      await this.trail.started({ id, callId: session.callId, destination, mode: 'ivr', agentId: null, requestedBy: 'ivr', startedAt: at });
+      return id;
+    } catch (error) {
+      this.logger.error(`Transfer trail of call ${session.callId} to ${number} not written: ${(error as Error).message}`);
+      return null;
+    }
+  }
+
+  private async closeTrail(leg: TransferLeg, outcome: TransferOutcome, cause: number | null, answered = false): Promise<void> {
+    const at = this.clock.now();
+    const trailId = await leg.trail;
+    if (!trailId) return;
+    try {
+      if (answered) await this.trail.answered(trailId, at);
+      await this.trail.ended(trailId, outcome, at, cause);
+    } catch (error) {
+      this.logger.error(`Transfer trail ${trailId} not closed: ${(error as Error).message}`);
     }
   }
 
