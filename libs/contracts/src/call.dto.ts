@@ -36,10 +36,14 @@ export interface CallSummaryDto {
   hangupCauseText: string | null;
   /** The call's timeline, ordered by sequence. */
   events: CallEventDto[];
-  /** The work orders this call is linked to (attached on answer, or filed from its draft), oldest link first. */
-  linkedOrders: CallLinkedOrderDto[];
-  /** The ACD agent who answered the call (acd_queue_calls), if one did. */
-  agentId: string | null;
+  /**
+   * The work orders this call is linked to (attached on answer, or filed from its draft), oldest link first.
+   * Always in GET /api/calls and /api/calls/{id} answers; optional only so rows a client builds from live
+   * events (call.started) need not invent it.
+   */
+  linkedOrders?: CallLinkedOrderDto[];
+  /** The ACD agent who answered the call (acd_queue_calls), if one did; always in api answers, as linkedOrders. */
+  agentId?: string | null;
 }
 
 export interface CallListDto {
