@@ -100,6 +100,17 @@ describe('AgentTransferService', () => {
     expect(published.at(-1)).toMatchObject({ type: 'transfer.failed', payload: { outcome: 'busy', hangupCause: 17 } });
   });
 
+  it('a dial Asterisk refuses: the trail says failed, the citizen is back with the agent, a new transfer is possible', async () => {
+    const { ari, service, published, trail } = setup();
+    ari.originateFails = new Error('ARI POST /channels failed: HTTP 500');
+    expect(await start(service)).toMatchObject({ state: 'ended', outcome: 'failed' });
+    expect(trail.ended).toHaveBeenCalledWith(expect.any(String), 'failed', expect.any(Date), null);
+    expect(ari.log.slice(-2)).toEqual(['unmoh citizen-1', 'add citizen-1 to acd-bridge-' + CALL]);
+    expect(published.map((event) => event.type)).toEqual(['transfer.started', 'transfer.failed']);
+    ari.originateFails = null;
+    expect(await start(service)).toMatchObject({ state: 'dialling' });
+  });
+
   it('warm: consult in the agent bridge, then complete moves citizen and destination to their own bridge and the agent leaves', async () => {
     const { ari, service, acd, session, trail, settle } = setup();
     const { transferId } = (await start(service)) as { transferId: string };

@@ -114,9 +114,9 @@ export class AgentTransferService implements OnModuleInit {
       await this.trail.started({ id: transfer.id, callId: transfer.callId, destination, mode: transfer.mode, agentId: transfer.agentId, requestedBy: request.requestedBy, startedAt: this.clock.now() });
       this.byCall.set(transfer.callId, transfer);
       this.byLeg.set(transfer.legId, transfer);
-      if (request.mode === 'blind' || request.hold) await this.hold(transfer, session);
-      await this.publish('transfer.started', transfer, session, null, null);
       try {
+        if (request.mode === 'blind' || request.hold) await this.hold(transfer, session);
+        await this.publish('transfer.started', transfer, session, null, null);
         await this.ari.originate({
           endpoint,
           channelId: transfer.legId,
@@ -268,8 +268,14 @@ export class AgentTransferService implements OnModuleInit {
     transfer.held = false;
     await this.leaveBridge(transfer.acdBridgeId, transfer.legId);
     const bridgeId = xferBridgeOf(transfer.callId);
-    await this.ari.createBridge(bridgeId);
-    await this.ari.addToBridge(bridgeId, [session.channelId, transfer.legId]);
+    try {
+      await this.ari.createBridge(bridgeId);
+      await this.ari.addToBridge(bridgeId, [session.channelId, transfer.legId]);
+    } catch (error) {
+      // The destination vanished mid-move (its end is queued behind this): the citizen must not be left alone.
+      if (!transfer.agentGone) await this.ari.addToBridge(transfer.acdBridgeId, [session.channelId]).catch((back: Error) => this.logger.warn(`Citizen ${session.channelId} not back with the agent: ${back.message}`));
+      throw error;
+    }
     transfer.state = 'handed';
     session.phase = 'transfer';
     // When the agent hung up, the ACD is ending their talk itself (it asked us).
