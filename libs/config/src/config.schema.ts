@@ -52,7 +52,7 @@ export const appConfigSchema = z.object({
   CALL_ATTACH_OPEN_ORDER_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   // The call timeline is written behind the call (call-control's CallTimelineWriter): events wait in a Redis
   // list and are flushed to Postgres every CALL_TIMELINE_FLUSH_MS or as soon as CALL_TIMELINE_BATCH_SIZE wait.
-  CALL_TIMELINE_FLUSH_MS: z.coerce.number().int().min(5).max(10_000).default(50),
+  CALL_TIMELINE_FLUSH_MS: z.coerce.number().int().min(5).max(10_000).default(100),
   CALL_TIMELINE_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(200),
   OUTBOUND_ENDPOINT_TEMPLATE: z.string().regex(/\{number\}/, 'must contain {number}').default('PJSIP/{number}@carrier'),
   // Work orders: signs login tokens. Required in production; development and tests get a fixed one.

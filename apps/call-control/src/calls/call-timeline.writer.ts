@@ -13,8 +13,18 @@ const LOCK_MS = 30_000;
 const APPLY_TIMEOUT_MS = 10_000;
 const MAX_RETRY_MS = 1_000;
 
-/** LTRIM only while still holding the lock: a flusher whose lock expired must not drop another's rows. */
-const TRIM_IF_OWNER = `if redis.call('get', KEYS[2]) == ARGV[1] then redis.call('ltrim', KEYS[1], tonumber(ARGV[2]), -1) return 1 end return 0`;
+/**
+ * One round trip per flush on each side of the Postgres write: take the lock and read the head of the list
+ * (false: another process is flushing; an empty list releases the lock at once), then trim and release - the
+ * trim only while still holding the lock, so a flusher whose lock expired never drops another's rows.
+ */
+const LOCK_AND_READ = `if redis.call('set', KEYS[2], ARGV[1], 'PX', ARGV[2], 'NX') then
+  local items = redis.call('lrange', KEYS[1], 0, tonumber(ARGV[3]) - 1)
+  if #items == 0 then redis.call('del', KEYS[2]) end
+  return items
+end
+return false`;
+const TRIM_AND_RELEASE = `if redis.call('get', KEYS[2]) == ARGV[1] then redis.call('ltrim', KEYS[1], tonumber(ARGV[2]), -1) redis.call('del', KEYS[2]) return 1 end return 0`;
 const RELEASE_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
 
 /** Operations of one call handed over by this process and not yet seen committed, and who waits for them. */
@@ -178,7 +188,7 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
 
   private async flushLoop(): Promise<void> {
     for (;;) {
-      let flushed: number;
+      let flushed: number | 'locked';
       try {
         flushed = await this.flushOnce();
       } catch (error) {
@@ -187,22 +197,31 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
         return;
       }
       this.recovered();
+      if (flushed === 'locked') {
+        // Another process is flushing (our operations may be in its batch): look again shortly.
+        this.schedule(this.flushMs);
+        return;
+      }
+      if (flushed === 0) {
+        if (this.outgoing.length === 0 && this.pushesInFlight === 0) this.allCommitted();
+        return;
+      }
       if (flushed < this.batchSize) {
-        const left = await this.redis.llen(this.listKey);
-        if (left === 0 && this.outgoing.length === 0 && this.pushesInFlight === 0) this.allCommitted();
-        if (flushed > 0 || left > 0) this.schedule(this.flushMs);
+        // Operations pushed meanwhile scheduled their own flush; one more pass settles anyone still waiting.
+        if (this.pendingByCall.size > 0 && [...this.pendingByCall.values()].some((pending) => pending.waiters.length > 0)) this.schedule(this.flushMs);
         return;
       }
     }
   }
 
-  /** One batch: lock, read the head of the list, write it in one transaction, trim it. Returns the count. */
-  private async flushOnce(): Promise<number> {
+  /** One batch: lock and read the head of the list, write it in one transaction, trim and release. */
+  private async flushOnce(): Promise<number | 'locked'> {
     const token = randomUUID();
-    if ((await this.redis.set(this.lockKey, token, 'PX', LOCK_MS, 'NX')) !== 'OK') return 0;
+    const items = (await this.redis.eval(LOCK_AND_READ, 2, this.listKey, this.lockKey, token, String(LOCK_MS), String(this.batchSize))) as string[] | null;
+    if (items === null) return 'locked';
+    if (items.length === 0) return 0;
+    let trimmed = false;
     try {
-      const items = await this.redis.lrange(this.listKey, 0, this.batchSize - 1);
-      if (items.length === 0) return 0;
       const ops: TimelineOp[] = [];
       for (const item of items) {
         try {
@@ -214,11 +233,12 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
         }
       }
       await this.apply(ops);
-      await this.redis.eval(TRIM_IF_OWNER, 2, this.listKey, this.lockKey, token, String(items.length));
+      await this.redis.eval(TRIM_AND_RELEASE, 2, this.listKey, this.lockKey, token, String(items.length));
+      trimmed = true;
       this.committed(ops);
       return items.length;
     } finally {
-      await this.redis.eval(RELEASE_IF_OWNER, 1, this.lockKey, token);
+      if (!trimmed) await this.redis.eval(RELEASE_IF_OWNER, 1, this.lockKey, token);
     }
   }
 
@@ -270,7 +290,7 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
   private failed(error: Error): void {
     if (this.failingSince === null) {
       this.failingSince = Date.now();
-      this.logger.error(`Postgres refused the call timeline (${error.message}); keeping it in Redis and retrying`);
+      this.logger.error(`Flushing the call timeline failed (${error.message}); keeping it in Redis and retrying`);
     } else {
       this.logger.debug(`Timeline flush still failing: ${error.message}`);
     }
