@@ -47,6 +47,16 @@ describe('RealtimeFanout', () => {
     expect((emitted[1]!.payload as HotlineEvent<'call.callback'>).payload.number).toBe('139****5678');
   });
 
+  it("sends the screen pop (issue 5) to the answering agent with the caller's number, masked to the others", () => {
+    fanout.hotlineEvent(event('call.work-order-draft', { callId: 'c1', channelId: 'ch', draftId: 'd', agentId: 'a1', callerNumber: '13912345678', link: 'draft', attachedOrder: null, openOrderId: null, previousOrders: [], lineTag: '12345' }));
+    expect(emitted.map(({ rooms, except }) => ({ rooms, except }))).toEqual([
+      { rooms: ['calls:full', 'agent:a1'], except: [] },
+      { rooms: ['calls:masked'], except: ['agent:a1'] },
+    ]);
+    expect((emitted[0]!.payload as HotlineEvent<'call.work-order-draft'>).payload.callerNumber).toBe('13912345678');
+    expect((emitted[1]!.payload as HotlineEvent<'call.work-order-draft'>).payload.callerNumber).toBe('139****5678');
+  });
+
   it('also sends an agent their own offers, once, and keeps them out of the masked copy', () => {
     fanout.hotlineEvent(event('call.offered', { callId: 'c1', channelId: 'ch', skill: 'general', agentId: 'u7', seat: '1001', agentChannelId: 'a' }));
     expect(emitted.map(({ rooms, except }) => ({ rooms, except }))).toEqual([
