@@ -9,7 +9,8 @@
 import * as path from 'node:path';
 import { findFreePorts } from '@hotline/provisioning';
 import type { HotlineEvent } from '@hotline/realtime';
-import { runSipp, SippRunResult, SippUas, SIPP_SCENARIOS, startSippUas } from '../support/sipp/sipp.runner';
+import { SippRunResult, SippUas, SIPP_SCENARIOS, startSippUas } from '../support/sipp/sipp.runner';
+import { talkingCitizen } from '../support/sipp/talking-citizen';
 import { CallControlHarness, startCallControlHarness, waitFor } from '../support/call-control-harness';
 import { analyseWav } from '../support/wav-analysis';
 
@@ -80,18 +81,7 @@ describe('Agent transfers over ARI (real Asterisk, SIPp citizen, agent and 110 d
   /** A citizen who talks and stays up to holdMs (or until hung up); resolves once an agent took the call. */
   async function connectedCitizen(holdMs: number): Promise<{ callId: string; channelId: string; entryId: string; run: Promise<SippRunResult> }> {
     const caller = `1370000${String(++citizenSeq).padStart(4, '0')}`;
-    const [sipPort, mediaPort, rtpPort] = (await findFreePorts(3)) as [number, number, number];
-    const run = runSipp({
-      scenarioFile: SIPP_SCENARIOS.citizenTalk,
-      variables: { PRE_DTMF_MS: 500, DTMF_SEQUENCE: '', POST_DTMF_MS: holdMs },
-      service: '12345',
-      remoteHost: '127.0.0.1',
-      remotePort: h.asterisk.sipPort,
-      localPort: sipPort,
-      mediaPort,
-      keys: { caller, rtp_port: rtpPort },
-      timeoutMs: holdMs + 60_000,
-    });
+    const run = talkingCitizen(h.asterisk.sipPort, caller, holdMs);
     let connected: HotlineEvent<'call.connected'> | undefined;
     await waitFor(async () => {
       const call = (await h.db.query(`SELECT id FROM calls WHERE caller_number = $1`, [caller])).rows[0];
@@ -324,12 +314,7 @@ describe('Agent transfers over ARI (real Asterisk, SIPp citizen, agent and 110 d
     await command('config.reload', { what: 'lines' });
     try {
       const caller = `1370000${String(++citizenSeq).padStart(4, '0')}`;
-      const [sipPort, mediaPort, rtpPort] = (await findFreePorts(3)) as [number, number, number];
-      const run = await runSipp({
-        scenarioFile: SIPP_SCENARIOS.citizenTalk,
-        variables: { PRE_DTMF_MS: 500, DTMF_SEQUENCE: '', POST_DTMF_MS: 20_000 },
-        service: '12345', remoteHost: '127.0.0.1', remotePort: h.asterisk.sipPort, localPort: sipPort, mediaPort, keys: { caller, rtp_port: rtpPort }, timeoutMs: 60_000,
-      });
+      const run = await talkingCitizen(h.asterisk.sipPort, caller, 20_000);
       expect(run.logLines).toContain('hangup=remote');
       const callId = (await h.db.query(`SELECT id FROM calls WHERE caller_number = $1`, [caller])).rows[0].id;
       await waitFor(async () => (await h.db.query(`SELECT 1 FROM call_transfers WHERE call_id = $1 AND state = 'ended'`, [callId])).rowCount === 1, 10_000, 'the IVR transfer row');
