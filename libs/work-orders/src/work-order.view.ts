@@ -4,6 +4,7 @@ import { applyPhoneVisibility, CallerVisibility, maskPhone } from './caller-priv
 import { commandsFrom, WorkOrderCommand } from './work-order-state-machine';
 import { CALLER_IDENTITY_FIELDS, WorkOrder, WorkOrderAssignment, WorkOrderEvent } from './work-order.entity';
 import { ACTIVE_STATUSES, STATUS_LABELS, WorkOrderStatus } from './work-order.types';
+import type { WorkOrderLinkedCallDto } from '@hotline/contracts';
 
 export type DeadlineState = 'no_deadline' | 'on_time' | 'due_soon' | 'overdue' | 'finished';
 
@@ -63,18 +64,8 @@ export interface WorkOrderView {
   calls?: LinkedCallView[];
 }
 
-export interface LinkedCallView {
-  callId: string;
-  direction: 'inbound' | 'outbound';
-  status: 'ringing' | 'answered' | 'ended';
-  startedAt: string;
-  answeredAt: string | null;
-  endedAt: string | null;
-  durationMs: number | null;
-  agentId: string | null;
-  linkedAt: string;
-  recordings: Array<{ id: string; kind: 'call' | 'message'; status: 'recording' | 'finalised' | 'missing'; durationMs: number | null }>;
-}
+/** A linked call as the order's detail shows it: the desk's contract (libs/contracts), one definition. */
+export type LinkedCallView = WorkOrderLinkedCallDto;
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
