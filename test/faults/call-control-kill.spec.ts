@@ -100,7 +100,8 @@ describe('fault: kill -9 call-control with 100 calls in IVR, queue and talk (rea
     // No double offers: one offer and one connect per caller, no RONA, and the ACD's own counter agrees.
     const offers = await h.db.query(
       `SELECT c.caller_number, count(*) FILTER (WHERE e.type = 'call.offered')::int AS offered, count(*) FILTER (WHERE e.type = 'call.connected')::int AS connected,
-              count(*) FILTER (WHERE e.type = 'call.rona')::int AS rona
+              count(*) FILTER (WHERE e.type = 'call.rona')::int AS rona,
+              string_agg(e.type || '@' || to_char(e.occurred_at, 'HH24:MI:SS.MS') || coalesce(' ' || (e.payload->>'agentId'), ''), ', ' ORDER BY e.sequence) AS timeline
        FROM calls c JOIN call_events e ON e.call_id = c.id WHERE c.caller_number ~ '^138[123]0000' GROUP BY c.caller_number`,
     );
     expect(offers.rows).toHaveLength(TALKING + QUEUED + IN_IVR);

@@ -14,6 +14,9 @@ import { AcdService } from './acd.service';
  * re-adopts their channels and resumes music and timers. When Redis itself lost the state (restarted
  * empty), it is rebuilt first (AcdStateRebuilder) - at connect, and again whenever Redis reconnects.
  */
+/** Offers made this long before the channel listing, or later, are this process's own and still in flight. */
+const FRESH_OFFER_MS = 1_000;
+
 @Injectable()
 export class AcdReconciler implements OnApplicationBootstrap {
   private readonly logger = new Logger(AcdReconciler.name);
@@ -42,10 +45,21 @@ export class AcdReconciler implements OnApplicationBootstrap {
       await this.reconcile(await this.ari.listChannels());
     } catch (error) {
       this.logger.error(`Rebuilding the ACD state after Redis reconnected failed: ${(error as Error).message}`, (error as Error).stack);
+    } finally {
+      // The sessions are in this process already: nothing to re-adopt, offers may go on.
+      this.settled();
     }
   }
 
+  /** Call-control has re-adopted the channels (or gave up trying): the ACD may offer calls again. */
+  settled(): void {
+    this.acd.holdMatching(false);
+  }
+
   async reconcile(channels: AriChannel[]): Promise<void> {
+    // The channels were listed just before this call; offers from then on may have legs the list lacks.
+    const listedAt = Date.now();
+    this.acd.holdMatching(true);
     await this.acd.reloadSettings();
     await this.rebuilder.rebuildIfLost(channels);
     const live = new Set(channels.map((channel) => channel.id));
@@ -59,7 +73,8 @@ export class AcdReconciler implements OnApplicationBootstrap {
       } else if (entry.state === 'offered') {
         if (!callerHere) await this.acd.abandonLost(entry);
         else if (agentLegHere) this.acd.adoptLeg(entry.agentChannelId, { kind: 'agent', entryId: entry.id, agentId: entry.agentId });
-        else await this.acd.releaseLostOffer(entry);
+        // An offer this process made around or after the listing is not lost: its leg is being set up or rung.
+        else if (!(entry.offeredAt >= listedAt - FRESH_OFFER_MS && (entry.agentChannelId === '' || this.acd.isAcdLeg(entry.agentChannelId)))) await this.acd.releaseLostOffer(entry);
         if (callerHere) kept += 1;
       } else {
         const citizenHere = entry.kind === 'live' || (entry.channelId !== '' && live.has(entry.channelId));
@@ -69,6 +84,5 @@ export class AcdReconciler implements OnApplicationBootstrap {
       }
     }
     this.logger.log(`ACD state reconciled with Asterisk: ${kept} caller(s) still queued`);
-    await this.acd.tick();
   }
 }

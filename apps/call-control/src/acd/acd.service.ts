@@ -62,6 +62,7 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
   private settingsLoadedAt = 0;
   private matching = false;
   private matchAgain = false;
+  private matchingHeld = false;
   private tickTimer: NodeJS.Timeout | null = null;
   private agentLeftHandler: ((session: CallSession) => Promise<boolean>) | null = null;
 
@@ -189,11 +190,20 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** Runs the matcher now, or once more after the current run: it loops until no waiting call meets a ready agent. */
   matchSoon(): void {
-    if (this.matching) {
+    if (this.matching || this.matchingHeld) {
       this.matchAgain = true;
       return;
     }
     void this.matchLoop();
+  }
+
+  /**
+   * While call-control re-adopts channels after a (re)connect, no offers: an agent answering for a caller
+   * whose session is not adopted yet would find no caller and end the talk (AcdReconciler holds, then settles).
+   */
+  holdMatching(held: boolean): void {
+    this.matchingHeld = held;
+    if (!held) this.matchSoon();
   }
 
   private async matchLoop(): Promise<void> {

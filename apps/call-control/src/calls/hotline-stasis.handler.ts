@@ -47,15 +47,19 @@ export class HotlineStasisHandler implements OnApplicationBootstrap {
 
   private async reconcile(): Promise<void> {
     try {
-      const channels = await this.ari.listChannels();
       // First: calls lost in an Asterisk restart are closed as such (and alarmed) before anything re-adopts.
-      await this.asteriskRuns.connected(channels);
+      // It waits for AMI, so the channels the rest reconciles with are listed after it.
+      await this.asteriskRuns.connected(await this.ari.listChannels());
+      const channels = await this.ari.listChannels();
       await this.acd.reconcile(channels);
       await this.calls.reconcile(channels, this.config.ARI_APP);
+      this.acd.settled();
       const swept = await this.finaliser.sweep();
       if (swept > 0) this.logger.log(`Finalised ${swept} recording(s) of calls that ended while call-control was away`);
     } catch (error) {
       this.logger.error(`Reconciling channels after connect failed: ${(error as Error).message}`, (error as Error).stack);
+    } finally {
+      this.acd.settled();
     }
   }
 }
