@@ -297,6 +297,45 @@ describe('api (in-process, real Postgres and Redis, Asterisk down)', () => {
       }
     });
 
+    it('tells only those who watch the floor who is monitoring which call, never the monitored agent', async () => {
+      const agent = await SseTestClient.open(`${api.url}/api/events/stream`, { authorization: `Bearer ${await tokenOf('agent')}` });
+      const supervisor = await SseTestClient.open(`${api.url}/api/events/stream`, { authorization: `Bearer ${await tokenOf('supervisor')}` });
+      try {
+        await agent.waitFor((event) => event.event === 'ready');
+        await supervisor.waitFor((event) => event.event === 'ready');
+        const callId = randomUUID();
+        const monitoring: HotlineEvent<'supervision.changed'> = {
+          id: randomUUID(),
+          type: 'supervision.changed',
+          version: 1,
+          occurredAt: new Date().toISOString(),
+          payload: {
+            callId,
+            channelId: 'chan-live',
+            supervisionId: randomUUID(),
+            supervisorUserId: randomUUID(),
+            supervisor: 'supervisor',
+            seat: 'seat-901',
+            agentId: 'agent-1',
+            mode: 'listen',
+            state: 'active',
+            previousMode: null,
+            reason: null,
+          },
+        };
+        await api.publish(monitoring);
+        // A later call event marks the point by which the agent would have had the supervision event.
+        const after = callStarted();
+        await api.publish(after);
+        expect((await supervisor.waitFor((message) => message.event === 'message')).id).toBe(monitoring.id);
+        await agent.waitFor((message) => message.event === 'message' && message.id === after.id);
+        expect(agent.received.filter((message) => message.event === 'message').map((message) => message.id)).toEqual([after.id]);
+      } finally {
+        agent.close();
+        supervisor.close();
+      }
+    });
+
     it('masks caller numbers for roles that do not talk to callers, as /api/calls does', async () => {
       const client = await SseTestClient.open(`${api.url}/api/events/stream`, { authorization: `Bearer ${await tokenOf('admin')}` });
       try {

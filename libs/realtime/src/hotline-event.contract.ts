@@ -59,6 +59,11 @@ export interface HotlineEvent<T extends HotlineEventType = HotlineEventType> {
 }
 
 /** The Redis pub/sub channel all hotline events go out on, namespaced per deployment. */
+/** Who is monitoring which call: for the floor's supervisors only, since listening in is silent to the agent. */
+export function isSupervisorOnlyEvent(event: HotlineEvent): boolean {
+  return event.type === 'supervision.changed' || event.type === 'supervision.released';
+}
+
 export function hotlineEventChannel(prefix: string): string {
   return `${prefix}:events`;
 }

@@ -13,7 +13,7 @@ import { Observable } from 'rxjs';
 import { AuthGuard, CurrentActor, Roles } from '@hotline/auth';
 import { Actor, CENTRE_ROLES } from '@hotline/org';
 import { ApiErrorResponse } from '../http/api-error.response';
-import { callerNumberVisibility } from '../realtime/realtime-snapshot.service';
+import { callerNumberVisibility, watchesFloor } from '../realtime/realtime-snapshot.service';
 import { EventStreamGuard } from './event-stream.guard';
 import { EVENT_STREAM_TICKET_TTL_SECONDS, EventStreamTicketService } from './event-stream-ticket.service';
 import { HotlineEventStream } from './hotline-event-stream.service';
@@ -50,13 +50,14 @@ export class EventsController {
       'Authenticate with Authorization: Bearer, or (browsers) with ?ticket= from POST /api/events/ticket. ' +
       'A `ready` event once the server listens to the event channel, then each hotline event (call.started, call.answered, ' +
       'call.dtmf, call.ended) as an unnamed event whose data is the JSON envelope {id, type, version, occurredAt, payload} ' +
-      'and whose SSE id is the envelope id. Caller numbers are masked (138****1234) for roles other than agent, supervisor and quality. ' +
+      'and whose SSE id is the envelope id. Caller numbers are masked (138****1234) for roles other than agent, supervisor and quality; ' +
+      'who is monitoring which call (supervision.*) goes to supervisors, quality and admins only. ' +
       'Comment lines every 25 s keep proxies from closing a quiet stream.',
   })
   @ApiQuery({ name: 'ticket', required: false, description: 'One-time ticket from POST /api/events/ticket (instead of the Authorization header)' })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'An endless text/event-stream', schema: { type: 'string' } })
   stream(@CurrentActor() actor: Actor): Observable<MessageEvent> {
-    return this.events.stream(callerNumberVisibility(actor));
+    return this.events.stream({ callerNumbers: callerNumberVisibility(actor), supervision: watchesFloor(actor) });
   }
 }

@@ -3,12 +3,18 @@ import type Redis from 'ioredis';
 import { BehaviorSubject, EMPTY, Observable, Subject, filter, interval, map, merge, share, take, takeUntil } from 'rxjs';
 import { APP_CONFIG, AppConfig } from '@hotline/config';
 import { LIVE_STREAM_READY_EVENT, LiveStreamReadyDto } from '@hotline/contracts';
-import { CallerNumberVisibility, HotlineEvent, hotlineEventChannel, parseHotlineEvent } from '@hotline/realtime';
+import { CallerNumberVisibility, HotlineEvent, hotlineEventChannel, isSupervisorOnlyEvent, parseHotlineEvent } from '@hotline/realtime';
 import { createRedisClient } from '@hotline/redis';
 import { maskCallerNumber } from '../realtime/caller-number.mask';
 
 // Below the idle timeouts of common proxies (nginx: 60 s), so a quiet stream is not cut.
 const HEARTBEAT_MS = 25_000;
+
+/** What one listener may see. */
+export interface EventStreamViewer {
+  callerNumbers: CallerNumberVisibility;
+  supervision: boolean;
+}
 
 /**
  * Relays the Redis event channel to Server-Sent Events clients. One subscriber connection serves every
@@ -60,13 +66,17 @@ export class HotlineEventStream implements BeforeApplicationShutdown, OnApplicat
   /**
    * One client's stream: a `ready` event once the channel is subscribed (anything published from then on
    * will arrive) and again after a Redis reconnect, then every valid hotline event, plus heartbeat comments.
-   * Ends when the app shuts down. Caller numbers are masked unless the listener's role talks to callers.
+   * Ends when the app shuts down. Caller numbers are masked unless the listener's role talks to callers, and
+   * supervision events reach only those who watch the floor.
    */
-  stream(visibility: CallerNumberVisibility): Observable<MessageEvent> {
+  stream(viewer: EventStreamViewer): Observable<MessageEvent> {
     if (this.closed) return EMPTY;
     const readyEvent = (): MessageEvent => ({ type: LIVE_STREAM_READY_EVENT, data: { since: new Date().toISOString() } satisfies LiveStreamReadyDto });
     const ready = merge(this.subscribed$.pipe(filter(Boolean), take(1)), this.resubscribed$).pipe(map(readyEvent));
-    const events = this.events$.pipe(map((event): MessageEvent => ({ id: event.id, data: withCallerNumber(event, visibility) })));
+    const events = this.events$.pipe(
+      filter((event) => viewer.supervision || !isSupervisorOnlyEvent(event)),
+      map((event): MessageEvent => ({ id: event.id, data: withCallerNumber(event, viewer.callerNumbers) })),
+    );
     const heartbeat = interval(HEARTBEAT_MS).pipe(map((): MessageEvent => ({ comment: 'heartbeat' })));
     // `ready` is subscribed before `events`, so it cannot miss the moment the first client's subscription lands.
     return merge(ready, events, heartbeat).pipe(takeUntil(this.shutdown$));

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Server } from 'socket.io';
-import { CallStartedPayload, ClientToServerEvents, HotlineEvent, realtimeRooms, ServerToClientEvents, WorkOrderChangedPayload } from '@hotline/realtime';
+import { CallStartedPayload, ClientToServerEvents, HotlineEvent, isSupervisorOnlyEvent, realtimeRooms, ServerToClientEvents, WorkOrderChangedPayload } from '@hotline/realtime';
 import { maskCallerNumber } from './caller-number.mask';
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents>;
@@ -24,8 +24,7 @@ export class RealtimeFanout {
     const server = this.requireServer();
     const agentId = agentOf(event);
     const agentRoom = agentId ? [realtimeRooms.agent(agentId)] : [];
-    if (event.type === 'supervision.changed' || event.type === 'supervision.released') {
-      // Who is monitoring which call (issue 7) is for supervisors only: listening in is silent to the agent.
+    if (isSupervisorOnlyEvent(event)) {
       server.local.to(realtimeRooms.supervisors).emit('hotline.event', event);
       return;
     }

@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Socket } from 'socket.io';
 import { AuthenticationError, AuthService } from '@hotline/auth';
-import { Actor, hasRole, isUnitScoped, Role } from '@hotline/org';
+import { Actor, isUnitScoped } from '@hotline/org';
 import { ClientToServerEvents, realtimeRooms, RealtimeRefusal, ServerToClientEvents } from '@hotline/realtime';
 import { AgentDirectory } from './agent-directory.service';
-import { callerNumberVisibility, RealtimeSnapshotService } from './realtime-snapshot.service';
+import { callerNumberVisibility, RealtimeSnapshotService, watchesFloor } from './realtime-snapshot.service';
 
 export type AuthenticatedActor = Actor & { userId: string };
 
@@ -54,7 +54,7 @@ export class RealtimeSessionService {
     }
     rooms.push(realtimeRooms.centre);
     rooms.push(callerNumberVisibility(actor) === 'full' ? realtimeRooms.callsFull : realtimeRooms.callsMasked);
-    if (hasRole(actor, Role.Supervisor, Role.Quality, Role.Admin)) rooms.push(realtimeRooms.supervisors);
+    if (watchesFloor(actor)) rooms.push(realtimeRooms.supervisors);
     return rooms;
   }
 

@@ -23,6 +23,11 @@ export function callerNumberVisibility(actor: Actor): CallerNumberVisibility {
   return hasRole(actor, ...FULL_NUMBER_ROLES) ? 'full' : 'masked';
 }
 
+/** Roles that watch the floor: the wallboard's audience, and the only one told who is monitoring which call. */
+export function watchesFloor(actor: Actor): boolean {
+  return hasRole(actor, Role.Supervisor, Role.Quality, Role.Admin);
+}
+
 /**
  * What a client needs to draw its live screens after (re)connecting, read from the record (Postgres), so a
  * blip or an api restart loses nothing the browser had.
