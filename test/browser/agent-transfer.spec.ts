@@ -48,6 +48,8 @@ describe('agent desk transfer panel (Asterisk, call-control, api, web app in Chr
   });
 
   afterAll(async () => {
+    // Recordings are finalised after each call ends: let that finish before the database goes away.
+    if (h) await waitFor(async () => (await h.db.query(`SELECT 1 FROM recordings WHERE status = 'recording'`)).rowCount === 0, 30_000, 'every recording to be finalised');
     await agent?.context.close();
     await browser?.close();
     await h?.commands.send('agent.logout', { agentId: 'li-min', requestedBy: 'test' }).catch(() => undefined);

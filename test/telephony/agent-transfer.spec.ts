@@ -58,6 +58,8 @@ describe('Agent transfers over ARI (real Asterisk, SIPp citizen, agent and 110 d
   });
 
   afterAll(async () => {
+    // Recordings are finalised after each call ends: let that finish before the database goes away.
+    if (h) await waitFor(async () => (await h.db.query(`SELECT 1 FROM recordings WHERE status = 'recording'`)).rowCount === 0, 30_000, 'every recording to be finalised');
     await h?.commands.send('agent.logout', { agentId: 'a1', requestedBy: 'test' }).catch(() => undefined);
     await dispatcher?.stop();
     await h?.close();
@@ -264,6 +266,9 @@ describe('Agent transfers over ARI (real Asterisk, SIPp citizen, agent and 110 d
       await command('agent.login', { agentId: 'a2', seat: 'seat-2' });
       await command('agent.set-state', { agentId: 'a2', state: 'ready' });
       const citizen = await connectedCitizen(60_000);
+      // The login "agent" is a1: a2's call is not theirs to transfer.
+      const notTheirs = await h.api.http().post(`/api/calls/${citizen.callId}/transfers`).set(await h.api.auth('agent')).send({ destination: '110', mode: 'warm' });
+      expect([notTheirs.status, notTheirs.body.code]).toEqual([403, 'TRANSFER_NOT_YOUR_CALL']);
       const transferId = await startTransfer(citizen.callId, '110', 'warm', false);
       await transferEvent('transfer.answered', transferId);
       expect(await bridgeChannels(`acd-bridge-${citizen.entryId}`)).toContain(citizen.channelId);
@@ -348,7 +353,5 @@ describe('Agent transfers over ARI (real Asterisk, SIPp citizen, agent and 110 d
     await sleep(500);
     expect((await far.logLines()).length).toBe(invitesBefore);
     await citizen.run;
-    // Let the last call's recording be finalised before the harness closes the database.
-    await waitFor(async () => (await h.db.query(`SELECT 1 FROM recordings WHERE call_id = $1 AND status = 'finalised'`, [citizen.callId])).rowCount === 1, 20_000, 'the recording to be finalised');
   });
 });
