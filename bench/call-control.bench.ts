@@ -70,7 +70,8 @@ async function main(): Promise<void> {
   const recordingsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'hotline-bench-recordings-'));
   const [sipPort, ariPort, amiPort, agentPort, agentMedia] = (await findFreePorts(5)) as number[];
   // Concurrency mode: 2 legs per call, RTP + RTCP each, and room to spare (the range must not run out first).
-  const rtp = await findFreeUdpRange(Math.max(2_000, Math.max(0, ...(CONCURRENCY ?? [])) * 6), { from: 30_000, to: 40_000 });
+  // Below the ephemeral port range, where test instances on a shared machine leave no long free run.
+  const rtp = await findFreeUdpRange(Math.max(2_000, Math.max(0, ...(CONCURRENCY ?? [])) * 6), CONCURRENCY ? { from: 20_000, to: 32_000 } : { from: 30_000, to: 40_000 });
   const asterisk = await startAsteriskInstance({
     cacheDir: testEnvironment.HOTLINE_CACHE_DIR,
     name: `bench-${process.pid}`,
