@@ -45,8 +45,6 @@ export const appConfigSchema = z.object({
   // Host path of the folder Asterisk's pjsip.conf includes generated/pjsip-seats.conf from (the agent seats
   // provisioned from Postgres); unset, seats are not provisioned by this process.
   ASTERISK_GENERATED_CONFIG_DIR: z.string().refine((value) => value.startsWith('/'), 'must be an absolute path').optional(),
-  // How call-control dials a citizen back ({number} is replaced), e.g. PJSIP/{number}@carrier or, for a fixed
-  // peer, PJSIP/carrier/sip:{number}@10.0.0.5:5060.
   // Call ↔ work order (issue 5): when an agent answers, the call is attached to the caller's most recent open
   // order received within this many days (0: never attach, always open a draft for a new order).
   CALL_ATTACH_OPEN_ORDER_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
@@ -54,6 +52,8 @@ export const appConfigSchema = z.object({
   // list and are flushed to Postgres every CALL_TIMELINE_FLUSH_MS or as soon as CALL_TIMELINE_BATCH_SIZE wait.
   CALL_TIMELINE_FLUSH_MS: z.coerce.number().int().min(5).max(10_000).default(100),
   CALL_TIMELINE_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(200),
+  // How call-control dials a citizen back ({number} is replaced), e.g. PJSIP/{number}@carrier or, for a fixed
+  // peer, PJSIP/carrier/sip:{number}@10.0.0.5:5060.
   OUTBOUND_ENDPOINT_TEMPLATE: z.string().regex(/\{number\}/, 'must contain {number}').default('PJSIP/{number}@carrier'),
   // Work orders: signs login tokens. Required in production; development and tests get a fixed one.
   JWT_SECRET: secret.optional(),

@@ -8,7 +8,6 @@ import { ARI_GATEWAY, AriChannel, AriGateway, NORMAL_CLEARING } from '@hotline/t
 import { CallEventPublisher } from '../calls/call-event.publisher';
 import { CallLogRepository } from '../calls/call-log.repository';
 import { CallSession, CallSessionRegistry } from '../calls/call-session.registry';
-import { PROGRESS_LOOKUP, ProgressLookupPort } from '../ivr/progress-lookup.port';
 import { CallOrderDraftRepository } from '../work-orders/call-order-draft.repository';
 import { AcdConfigRepository, QueueSettings } from './acd-config.repository';
 import { AcdRecordRepository } from './acd-record.repository';
@@ -70,7 +69,6 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(ARI_GATEWAY) private readonly ari: AriGateway,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(PROGRESS_LOOKUP) private readonly progress: ProgressLookupPort,
     private readonly state: AcdStateStore,
     private readonly queues: AcdConfigRepository,
     private readonly records: AcdRecordRepository,
