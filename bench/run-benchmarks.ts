@@ -168,7 +168,7 @@ async function write(date: string, name: string, outcome: BenchOutcome, before: 
     outcome.markdown,
     '',
     outcome.svg ? `![${name}](./${path.basename(base)}.svg)\n` : '',
-    `Ran ${(elapsedMs / 1000).toFixed(0)} s: \`npm run bench -- --only ${name.replace(/-quick$/, '')}${QUICK ? ' --quick' : ''}\`.`,
+    `Ran ${(elapsedMs / 1000).toFixed(0)} s: \`npm run bench -- ${['--only', name.replace(/-quick$/, ''), ...args.filter((arg, i) => arg !== '--only' && args[i - 1] !== '--only')].join(' ')}\`.`,
     '',
     machineMarkdown(before),
     `| load when done | \`${after.uptime}\` |`,
