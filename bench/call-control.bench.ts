@@ -155,9 +155,10 @@ async function main(): Promise<void> {
     report(results, highest);
     const out = path.join(__dirname, 'results', `call-control-${new Date().toISOString().slice(0, 10)}.json`);
     await fs.mkdir(path.dirname(out), { recursive: true });
-    await fs.writeFile(out, `${JSON.stringify({ machine: machine(), calls: CALLS, holdMs: HOLD_MS, seats: SEATS, results, highestRateWithoutFailures: highest }, null, 2)}\n`);
+    // Concurrency mode writes only --json-out: the day's rate-mode result stays as it was.
+    if (!CONCURRENCY) await fs.writeFile(out, `${JSON.stringify({ machine: machine(), calls: CALLS, holdMs: HOLD_MS, seats: SEATS, results, highestRateWithoutFailures: highest }, null, 2)}\n`);
     if (JSON_OUT) await fs.writeFile(JSON_OUT, `${JSON.stringify({ machine: machine(), seats: SEATS, ramp: RAMP, results, highestWithoutFailures: highest }, null, 2)}\n`);
-    process.stderr.write(`[bench] written ${out}\n`);
+    if (!CONCURRENCY) process.stderr.write(`[bench] written ${out}\n`);
   } finally {
     await agents?.stop();
     await api?.stop();
