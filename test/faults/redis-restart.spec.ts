@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Redis from 'ioredis';
 import { findFreePorts } from '@hotline/provisioning';
+import { callControlCommandStream } from '@hotline/realtime';
 import { RedisCommandBus } from '@hotline/redis';
 import { SippUas, SIPP_SCENARIOS, startSippUas } from '../support/sipp/sipp.runner';
 import { CallControlHarness, startCallControlHarness, waitFor } from '../support/call-control-harness';
@@ -114,6 +115,14 @@ describe('fault: Redis restarts empty → ACD state rebuilt from Asterisk + Post
     redisServer = await startOwnRedis(redisPort, redisDir);
     await waitFor(async () => (await redis.zcard(acdKey('queue:general'))) === WAITING, 30_000, 'the queue to be rebuilt');
     const rebuiltMs = Date.now() - restarted;
+    // The survey-call consumer's group went with Redis: call-control creates it again, so survey commands
+    // issued from now on are read (and the consumer stops failing on NOGROUP).
+    const surveyGroups = async () => {
+      const stream = callControlCommandStream(h.config.REDIS_PREFIX);
+      if ((await redis.exists(stream)) === 0) return [];
+      return ((await redis.xinfo('GROUPS', stream)) as unknown[][]).map((group) => String(group[1]));
+    };
+    await waitFor(async () => (await surveyGroups()).includes('call-control'), 10_000, 'the survey command group to be created again');
 
     // Rebuilt: same order, the talk connected with its agent on the call, the spare agent not ready.
     expect(await redis.zrange(acdKey('queue:general'), 0, -1)).toEqual(queueOrder.map((caller) => callIdOf.get(caller)));

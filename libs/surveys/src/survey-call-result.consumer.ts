@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@hotline/config';
 import { CLOCK, Clock } from '@hotline/common';
 import { COMMAND_STREAM_FIELD, parseSurveyCallResult, SurveyCallResult, surveyCallResultStream } from '@hotline/realtime';
-import { REDIS_CLIENT } from '@hotline/redis';
+import { ensureConsumerGroup, isMissingConsumerGroup, REDIS_CLIENT } from '@hotline/redis';
 import { SurveyChannel, TransactionRunner } from '@hotline/work-orders';
 import type Redis from 'ioredis';
 import { SurveyResultService } from './survey-result.service';
@@ -43,11 +43,7 @@ export class SurveyCallResultConsumer {
 
   async start(consumer: string): Promise<void> {
     const stream = surveyCallResultStream(this.config.REDIS_PREFIX);
-    try {
-      await this.redis.xgroup('CREATE', stream, GROUP, '0', 'MKSTREAM');
-    } catch (error) {
-      if (!/BUSYGROUP/.test((error as Error).message)) throw error;
-    }
+    await ensureConsumerGroup(this.redis, stream, GROUP);
     // Blocking reads need their own connection, or they would stall every other command.
     this.reader = this.redis.duplicate();
     this.running = true;
@@ -63,8 +59,14 @@ export class SurveyCallResultConsumer {
 
   private async run(stream: string, consumer: string): Promise<void> {
     let backlog = true; // first our own pending entries (delivered before a crash, never acknowledged)
+    let groupLost = false;
     while (this.running) {
       try {
+        if (groupLost) {
+          await ensureConsumerGroup(this.redis, stream, GROUP);
+          groupLost = false;
+          backlog = true;
+        }
         const reply = (await this.reader!.xreadgroup('GROUP', GROUP, consumer, 'COUNT', 20, 'BLOCK', 2000, 'STREAMS', stream, backlog ? '0' : '>')) as
           | [string, [string, string[]][]][]
           | null;
@@ -76,6 +78,11 @@ export class SurveyCallResultConsumer {
         }
       } catch (error) {
         if (!this.running) return;
+        if (isMissingConsumerGroup(error)) {
+          this.logger.warn(`Redis lost the survey result stream (restarted empty?): creating group ${GROUP} again`);
+          groupLost = true;
+          continue;
+        }
         this.logger.error(`Reading survey call results failed: ${(error as Error).message}`, (error as Error).stack);
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }

@@ -10,7 +10,7 @@ import {
   SurveyCallResult,
   surveyCallResultStream,
 } from '@hotline/realtime';
-import { REDIS_CLIENT } from '@hotline/redis';
+import { ensureConsumerGroup, isMissingConsumerGroup, REDIS_CLIENT } from '@hotline/redis';
 import type Redis from 'ioredis';
 import { SurveyCallAdmission } from './survey-call.admission';
 import { SurveyCallService } from './survey-call.service';
@@ -62,16 +62,21 @@ export class SurveyCallCommandConsumer implements OnApplicationBootstrap, OnAppl
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    try {
-      // From the start of the stream: commands issued before call-control ever ran are waiting for it.
-      await this.redis.xgroup('CREATE', this.stream, SURVEY_CALL_CONSUMER_GROUP, '0', 'MKSTREAM');
-    } catch (error) {
-      if (!/BUSYGROUP/.test((error as Error).message)) throw error;
-    }
+    await ensureConsumerGroup(this.redis, this.stream, SURVEY_CALL_CONSUMER_GROUP);
+    // Redis keeps nothing on disk: after it restarts the group is gone. Made again on every reconnect, not only
+    // when a read fails, because reads pause while inbound callers wait and the survey side sees the group.
+    this.redis.on('ready', () => this.recreateGroup());
     // Blocking reads need their own connection, or they would stall every other command.
     this.reader = this.redis.duplicate();
     this.running = true;
     this.loop = this.consume();
+  }
+
+  private recreateGroup(): void {
+    if (!this.running) return;
+    ensureConsumerGroup(this.redis, this.stream, SURVEY_CALL_CONSUMER_GROUP).catch((error: Error) =>
+      this.logger.error(`Creating group ${SURVEY_CALL_CONSUMER_GROUP} after a Redis reconnect failed: ${error.message}`, error.stack),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -87,8 +92,14 @@ export class SurveyCallCommandConsumer implements OnApplicationBootstrap, OnAppl
   private async consume(): Promise<void> {
     let backlog = true;
     let lastReclaim = 0;
+    let groupLost = false;
     while (this.running) {
       try {
+        if (groupLost) {
+          await ensureConsumerGroup(this.redis, this.stream, SURVEY_CALL_CONSUMER_GROUP);
+          groupLost = false;
+          backlog = true;
+        }
         if (backlog) {
           // Our own pending entries first (delivered before a restart, never acknowledged).
           const entries = await this.read('0', 50, null);
@@ -107,6 +118,12 @@ export class SurveyCallCommandConsumer implements OnApplicationBootstrap, OnAppl
         if (entry && (await this.waitForAdmission())) await this.accept(entry, false);
       } catch (error) {
         if (!this.running) return;
+        if (isMissingConsumerGroup(error)) {
+          // Redis restarted empty; commands that were in the lost stream are the survey side's to issue again.
+          this.logger.warn(`Redis lost the survey command stream: creating group ${SURVEY_CALL_CONSUMER_GROUP} again`);
+          groupLost = true;
+          continue;
+        }
         this.logger.error(`Reading survey call commands failed: ${(error as Error).message}`, (error as Error).stack);
         await sleep(1_000);
       }
