@@ -15,7 +15,7 @@ const node =
   Number(process.versions.node.split('.')[0]) === wantedMajor
     ? process.execPath
     : path.join(cacheDir, `node-${wantedMajor}`, 'node_modules', `node-${process.platform}-${process.arch}`, 'bin', 'node');
-const child = spawn(node, ['-r', './test/support/work-orders-swc-register.js', 'bench/run-benchmarks.ts', ...process.argv.slice(2)], {
+const child = spawn(node, ['-r', './test/support/swc-register.js', 'bench/run-benchmarks.ts', ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
   env: Object.assign({}, process.env, { PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH || ''}` }),

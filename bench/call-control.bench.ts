@@ -4,7 +4,7 @@
  * Asterisk, in one run, interleaved. Citizens and agents carry audio both ways (g711a.pcap), as
  * docs/platform.md requires. Run (not part of npm test):
  *
- *   node -r ./test/support/work-orders-swc-register.js bench/call-control.bench.ts [--rates 5,10] [--calls 60] [--hold 8000] [--rounds 2]
+ *   node -r ./test/support/swc-register.js bench/call-control.bench.ts [--rates 5,10] [--calls 60] [--hold 8000] [--rounds 2]
  *
  * Per round: CPU time of Asterisk and of call-control (/proc/<pid>/stat, user+system) divided by the calls,
  * routing latency (citizen's INVITE sent → the agent phone's INVITE received, from SIPp's clock_tick logs)

@@ -2,7 +2,7 @@
  * Realtime fan-out latency: a hotline event published to Redis (what call-control does) until each of 200
  * connected socket.io clients has it, through the real api (Redis subscriber → gateway → websocket). Run:
  *
- *   node -r ./test/support/work-orders-swc-register.js bench/realtime-latency.bench.ts [--clients 200] [--events 200]
+ *   node -r ./test/support/swc-register.js bench/realtime-latency.bench.ts [--clients 200] [--events 200]
  *
  * Starts the api in this process on a throw-away database (as the tests do), logs in as the supervisor,
  * connects the clients (websocket transport, same as the browser), publishes call.started events 25 ms

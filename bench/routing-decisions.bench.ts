@@ -3,7 +3,7 @@
  * (apps/call-control/src/acd/acd-state.store.ts), with N agents logged in and ready and M callers waiting,
  * spread over 10 skills (each agent has 1-3 of them, each caller one). Run (not part of npm test):
  *
- *   node -r ./test/support/work-orders-swc-register.js bench/routing-decisions.bench.ts [--agents 1000] [--waiting 2000] [--decisions 5000] [--json-out file]
+ *   node -r ./test/support/swc-register.js bench/routing-decisions.bench.ts [--agents 1000] [--waiting 2000] [--decisions 5000] [--json-out file]
  *
  * One decision = MATCH over all skills (the best waiting caller that has an eligible ready agent gets the
  * longest-idle one, both marked in one script): that is what the ACD runs for every offer. Between decisions

@@ -182,7 +182,7 @@ async function write(date: string, name: string, outcome: BenchOutcome, before: 
 /** Runs a bench file in a child Node with the repository's TypeScript loader; output goes to this terminal. */
 function node(file: string, benchArgs: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', './test/support/work-orders-swc-register.js', file, ...benchArgs], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, ['-r', './test/support/swc-register.js', file, ...benchArgs], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
     child.once('error', reject);
     child.once('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`${file} exited with ${code ?? signal}`))));
   });

@@ -2,7 +2,7 @@
  * Work-order list and search at 1,000,000 orders: p95 of the api's own query code (WorkOrderQueryService)
  * on a real Postgres, without HTTP. Run:
  *
- *   node -r ./test/support/work-orders-swc-register.js bench/work-orders.bench.ts [--rows 1000000] [--reuse] [--drop] [--json-out file]
+ *   node -r ./test/support/swc-register.js bench/work-orders.bench.ts [--rows 1000000] [--reuse] [--drop] [--json-out file]
  *
  * It creates (or with --reuse keeps) the database `hotline_bench_work_orders` on TEST_ADMIN_DATABASE_URL's
  * server, loads the rows in batches with the same search tokens the product writes, then times each query

@@ -18,7 +18,7 @@ export interface BenchApi {
 /** Starts the api in its own process with this configuration and connects one supervisor browser session to it. */
 export async function startBenchApi(config: AppConfig): Promise<BenchApi> {
   const env = Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined).map(([key, value]) => [key, String(value)]));
-  const child: ChildProcess = spawn(process.execPath, ['-r', './test/support/work-orders-swc-register.js', 'bench/lib/api-process.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['-r', './test/support/swc-register.js', 'bench/lib/api-process.ts'], {
     cwd: ROOT,
     env: { ...process.env, HOTLINE_BENCH_CONFIG: JSON.stringify(env) },
     stdio: ['ignore', 'pipe', 'pipe'],

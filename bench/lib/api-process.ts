@@ -1,6 +1,6 @@
 /*
  * The api as a process of its own for the load benchmark (its CPU is read from /proc like call-control's).
- * Run with `node -r ./test/support/work-orders-swc-register.js bench/lib/api-process.ts` and the app's
+ * Run with `node -r ./test/support/swc-register.js bench/lib/api-process.ts` and the app's
  * configuration as JSON in HOTLINE_BENCH_CONFIG; seeds the demo users (the bench logs in as the supervisor)
  * and prints READY <url> once it listens.
  */

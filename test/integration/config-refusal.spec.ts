@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 
 const root = path.resolve(__dirname, '..', '..');
-const register = path.join(root, 'test', 'support', 'work-orders-swc-register.js');
+const register = path.join(root, 'test', 'support', 'swc-register.js');
 
 function runApp(app: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {

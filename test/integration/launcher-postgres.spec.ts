@@ -28,7 +28,7 @@ const root = path.resolve(__dirname, '..', '..');
 
 /** The provisioner in a child process (see provision-postgres.child.ts); stop() closes its stdin. */
 function startProvisioner(args: string[]): Promise<{ result: { source: string; url: string }; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['-r', path.join(root, 'test/support/work-orders-swc-register.js'), path.join(root, 'test/support/provision-postgres.child.ts'), ...args], {
+  const child = spawn(process.execPath, ['-r', path.join(root, 'test/support/swc-register.js'), path.join(root, 'test/support/provision-postgres.child.ts'), ...args], {
     cwd: root,
     stdio: ['pipe', 'pipe', 'pipe'],
   });

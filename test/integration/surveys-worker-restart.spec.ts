@@ -15,7 +15,7 @@ const CAMPAIGN = 10;
 function startWorker(databaseUrl: string, redisPrefix: string, smscUrl: string, output: string[]): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    ['-r', path.join(root, 'test/support/work-orders-swc-register.js'), path.join(root, 'test/support/surveys-worker.ts'), databaseUrl, redisPrefix, smscUrl, NOW],
+    ['-r', path.join(root, 'test/support/swc-register.js'), path.join(root, 'test/support/surveys-worker.ts'), databaseUrl, redisPrefix, smscUrl, NOW],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));

@@ -22,7 +22,7 @@ const HELD_JOB_EXPIRE_SECONDS = 5;
 function startWorker(databaseUrl: string, redisPrefix: string): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    ['-r', path.join(root, 'test/support/work-orders-swc-register.js'), path.join(root, 'test/support/work-orders-timer-worker.ts'), databaseUrl, redisPrefix],
+    ['-r', path.join(root, 'test/support/swc-register.js'), path.join(root, 'test/support/work-orders-timer-worker.ts'), databaseUrl, redisPrefix],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let errors = '';

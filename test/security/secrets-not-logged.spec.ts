@@ -19,7 +19,7 @@ import { TestDatabase } from '../support/test-database';
 import { testEnvironment } from '../support/test-environment';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const REGISTER = path.join(ROOT, 'test', 'support', 'work-orders-swc-register.js');
+const REGISTER = path.join(ROOT, 'test', 'support', 'swc-register.js');
 
 jest.setTimeout(180_000);
 

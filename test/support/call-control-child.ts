@@ -15,7 +15,7 @@ export interface CallControlChild {
 /** Starts call-control in its own process with this configuration; resolves once it is connected. */
 export async function startCallControlChild(config: AppConfig, label: string): Promise<CallControlChild> {
   const env = Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined).map(([key, value]) => [key, String(value)]));
-  const child: ChildProcess = spawn(process.execPath, ['-r', './test/support/work-orders-swc-register.js', 'test/support/call-control-process.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['-r', './test/support/swc-register.js', 'test/support/call-control-process.ts'], {
     cwd: ROOT,
     env: { ...process.env, HOTLINE_TEST_CONFIG: JSON.stringify(env) },
     stdio: ['ignore', 'pipe', 'pipe'],

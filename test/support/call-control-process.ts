@@ -1,6 +1,6 @@
 /*
  * call-control as a separate process, for tests that must kill it (SIGKILL: no shutdown hooks, as in a
- * crash). Run with `node -r ./test/support/work-orders-swc-register.js test/support/call-control-process.ts`
+ * crash). Run with `node -r ./test/support/swc-register.js test/support/call-control-process.ts`
  * and the app's configuration as JSON in HOTLINE_TEST_CONFIG. Prints READY once ARI and AMI are connected.
  */
 import 'reflect-metadata';

@@ -1,7 +1,7 @@
 /*
  * A separate survey worker process for the restart test: the survey module with its worker on (pg-boss
  * jobs, SMPP to the test SMSC), the clock fixed like the test's. Prints READY once it works on the queue.
- * Run with `node -r ./test/support/work-orders-swc-register.js test/support/surveys-worker.ts <db> <prefix> <smsc>`.
+ * Run with `node -r ./test/support/swc-register.js test/support/surveys-worker.ts <db> <prefix> <smsc>`.
  */
 import 'reflect-metadata';
 import { Test } from '@nestjs/testing';

@@ -1,7 +1,7 @@
 /*
  * A separate worker process for the timer restart test: the work-order module with its pg-boss timer worker
  * on, against the database named on the command line. Prints READY when it works on the queue. Run with
- * `node -r ./test/support/work-orders-swc-register.js test/support/work-orders-timer-worker.ts <url>`.
+ * `node -r ./test/support/swc-register.js test/support/work-orders-timer-worker.ts <url>`.
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';

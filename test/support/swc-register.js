@@ -1,5 +1,5 @@
 // Lets a child process run the repository's TypeScript directly (as jest does): compiles .ts with @swc/core
-// on require and maps @hotline/<lib> to libs/<lib>/src. Used by the timer restart test's worker process.
+// on require and maps @hotline/<lib> to libs/<lib>/src. Used by the tests' child processes (call-control, workers) and the benchmarks.
 const Module = require('node:module');
 const path = require('node:path');
 const fs = require('node:fs');
