@@ -55,6 +55,7 @@ const ACCESS: Record<string, Access> = {
   'GET /api/users': ADMIN_OR_SUPERVISOR,
   'POST /api/users': [Role.Admin],
   'GET /api/categories': 'authenticated',
+  'POST /api/categories': [Role.Admin],
   'POST /api/work-orders/duplicate-check': [Role.Agent, Role.Supervisor],
   'GET /api/sla/presets': 'authenticated',
   'GET /api/sla/calendar': 'authenticated',

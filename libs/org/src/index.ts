@@ -2,6 +2,7 @@ export * from './domain.error';
 export * from './role.enum';
 export * from './actor';
 export * from './unit.entity';
+export * from './category.entity';
 export * from './user.entity';
 export * from './org.errors';
 export * from './org.repository';

@@ -7,6 +7,9 @@ export enum OrgErrorCode {
   UsernameTaken = 'USERNAME_TAKEN',
   UnitRoleOutsideUnit = 'UNIT_ROLE_OUTSIDE_UNIT',
   ParentUnitMissing = 'PARENT_UNIT_MISSING',
+  CategoryCodeTaken = 'CATEGORY_CODE_TAKEN',
+  ParentCategoryMissing = 'PARENT_CATEGORY_MISSING',
+  CategoryCodeOutsideParent = 'CATEGORY_CODE_OUTSIDE_PARENT',
 }
 
 export class UnitNotFoundError extends DomainError {
@@ -25,6 +28,14 @@ export class UserNotFoundError extends DomainError {
 
 export class OrgConflictError extends DomainError {
   readonly kind = DomainErrorKind.Conflict;
+  constructor(code: OrgErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(code, message, details);
+  }
+}
+
+/** Bad input the schema cannot see (a parent that does not exist): 400 with the reason. */
+export class OrgInvalidInputError extends DomainError {
+  readonly kind = DomainErrorKind.Invalid;
   constructor(code: OrgErrorCode, message: string, details: Record<string, unknown> = {}) {
     super(code, message, details);
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Category, NewCategory } from './category.entity';
 import { Role } from './role.enum';
 import { Unit, UnitKind } from './unit.entity';
 import { User, UserWithCredentials } from './user.entity';
@@ -31,6 +32,9 @@ export abstract class OrgRepository {
   abstract userWithCredentials(username: string): Promise<UserWithCredentials | null>;
   /** Returns null when the username is taken. */
   abstract insertUser(user: NewUser): Promise<User | null>;
+  abstract categoryById(id: string): Promise<Category | null>;
+  /** Returns null when the code is taken. */
+  abstract insertCategory(category: NewCategory): Promise<Category | null>;
 }
 
 interface UnitRow {
@@ -55,6 +59,7 @@ interface UserRow {
 
 const UNIT_COLUMNS = 'id, code, name, kind, parent_id, region_code, active';
 const USER_COLUMNS = 'id, username, display_name, roles, unit_id, active';
+const CATEGORY_COLUMNS = 'id, code, name, parent_id AS "parentId"';
 
 @Injectable()
 export class PostgresOrgRepository extends OrgRepository {
@@ -84,6 +89,19 @@ export class PostgresOrgRepository extends OrgRepository {
       [unit.code, unit.name, unit.kind, unit.parentId, unit.regionCode],
     );
     return rows[0] ? toUnit(rows[0]) : null;
+  }
+
+  async categoryById(id: string): Promise<Category | null> {
+    const rows: Category[] = await this.dataSource.query(`SELECT ${CATEGORY_COLUMNS} FROM categories WHERE id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  async insertCategory(category: NewCategory): Promise<Category | null> {
+    const rows: Category[] = await this.dataSource.query(
+      `INSERT INTO categories (code, name, parent_id) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING RETURNING ${CATEGORY_COLUMNS}`,
+      [category.code, category.name, category.parentId],
+    );
+    return rows[0] ?? null;
   }
 
   async users(): Promise<User[]> {

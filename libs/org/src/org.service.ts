@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { OrgConflictError, OrgErrorCode, UnitNotFoundError, UserNotFoundError } from './org.errors';
+import { Category, NewCategory } from './category.entity';
+import { OrgConflictError, OrgErrorCode, OrgInvalidInputError, UnitNotFoundError, UserNotFoundError } from './org.errors';
 import { NewUnit, NewUser, OrgRepository } from './org.repository';
 import { UNIT_ROLES } from './role.enum';
 import { buildUnitTree, Unit, UnitKind, UnitTreeNode } from './unit.entity';
@@ -33,6 +34,24 @@ export class OrgService {
     if (!unit) throw new OrgConflictError(OrgErrorCode.UnitCodeTaken, `Unit code ${input.code} is taken`, { code: input.code });
     this.logger.log(`Unit ${unit.code} (${unit.name}) created`);
     return unit;
+  }
+
+  /** A category's code extends its parent's (market.consumer under market), as the seeded tree does. */
+  async createCategory(input: NewCategory): Promise<Category> {
+    if (input.parentId) {
+      const parent = await this.repository.categoryById(input.parentId);
+      if (!parent) throw new OrgInvalidInputError(OrgErrorCode.ParentCategoryMissing, `Parent category ${input.parentId} does not exist`, { parentId: input.parentId });
+      if (!input.code.startsWith(`${parent.code}.`)) {
+        throw new OrgInvalidInputError(OrgErrorCode.CategoryCodeOutsideParent, `Code ${input.code} must start with the parent's code ${parent.code}.`, {
+          code: input.code,
+          parent: parent.code,
+        });
+      }
+    }
+    const category = await this.repository.insertCategory(input);
+    if (!category) throw new OrgConflictError(OrgErrorCode.CategoryCodeTaken, `Category code ${input.code} is taken`, { code: input.code });
+    this.logger.log(`Category ${category.code} (${category.name}) created`);
+    return category;
   }
 
   users(): Promise<User[]> {

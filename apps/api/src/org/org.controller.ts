@@ -14,6 +14,13 @@ const unitSchema = z.strictObject({
   regionCode: z.string().regex(/^\d{6}$/, 'must be a 6-digit GB/T 2260 code').nullable().default(null),
 });
 
+const categorySchema = z.strictObject({
+  // The database's own rule: dot-separated lower-case segments, a child's code extending its parent's.
+  code: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)*$/, 'use lower-case segments of letters, digits or - joined by .').max(100),
+  name: z.string().trim().min(1, 'must not be empty').max(100),
+  parentId: z.uuid('must be a UUID').nullable().default(null),
+});
+
 const userSchema = z.strictObject({
   username: z.string().regex(/^[a-z0-9._-]{3,64}$/, 'use 3 to 64 lower-case letters, digits, . _ or -'),
   displayName: z.string().trim().min(1, 'must not be empty').max(100),
@@ -42,6 +49,15 @@ export class OrgController {
   @AuthenticatedErrors()
   createUnit(@Body(new ZodPipe(unitSchema)) body: z.output<typeof unitSchema>) {
     return this.org.createUnit(body);
+  }
+
+  @Post('categories')
+  @Roles(Role.Admin)
+  @ApiOperation({ summary: 'Create a matter category (事项分类); a child code extends its parent’s (market → market.food)' })
+  @JsonBody(categorySchema)
+  @AuthenticatedErrors()
+  createCategory(@Body(new ZodPipe(categorySchema)) body: z.output<typeof categorySchema>) {
+    return this.org.createCategory(body);
   }
 
   @Get('users')
