@@ -79,6 +79,13 @@ export const authedClient = {
   /** Queue settings per skill: the desk reads each queue's wrap-up length from here. */
   acdQueues: () => request<AcdQueueSettingsDto[]>('GET', '/acd/queues'),
   callRecordings: (callId: string) => request<CallRecordingDto[]>('GET', `/calls/${encodeURIComponent(callId)}/recordings`),
+  /** Manual follow-ups (人工回访) after dissatisfied ratings, oldest first. */
+  followUps: (status: 'open' | 'classified') => request<{ followUps: FollowUpDto[] }>('GET', `/surveys/follow-ups?status=${status}`),
+  classifyFollowUp: (id: string, body: { cause: FollowUpCause; notes: string }) =>
+    request<{ followUp: FollowUpDto }>('POST', `/surveys/follow-ups/${encodeURIComponent(id)}/classify`, body),
+  /** Every rating of the order, oldest first: the survey history a follow-up is about. */
+  orderRatings: (orderId: string) => request<OrderRatingDto[]>('GET', `/work-orders/${encodeURIComponent(orderId)}/ratings`),
+  createCategory: (body: { code: string; name: string; parentId: string | null }) => request<CategoryDto>('POST', '/categories', body),
   get: <T>(path: string) => request<T>('GET', path),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   post: <T>(path: string, body: unknown) => request<T>('POST', path, body),
@@ -97,4 +104,31 @@ export interface CallRecordingDto {
   kind: string;
   status: string;
   durationMs: number | null;
+}
+
+export type FollowUpCause = 'policy' | 'objective' | 'handling';
+
+/** As GET /api/surveys/follow-ups answers (libs/surveys FollowUpTask). */
+export interface FollowUpDto {
+  id: string;
+  orderId: string;
+  orderNumber: string;
+  subject: string;
+  round: number;
+  ratingLevel: string;
+  status: 'open' | 'classified';
+  cause: FollowUpCause | null;
+  notes: string | null;
+  createdAt: string;
+  classifiedAt: string | null;
+}
+
+/** As GET /api/work-orders/:id/ratings answers. */
+export interface OrderRatingDto {
+  round: number;
+  handlingLevel: string;
+  intakeLevel: string | null;
+  surveyChannel: string;
+  comment: string | null;
+  ratedAt: string;
 }

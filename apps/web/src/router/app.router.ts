@@ -41,6 +41,13 @@ export const router = createRouter({
       component: () => import('../pages/review-queue.page.vue'),
       meta: { roles: ['reviewer', 'supervisor', 'admin'], titleKey: 'review' },
     },
+    {
+      path: '/follow-ups',
+      name: 'followUps',
+      component: () => import('../pages/follow-ups.page.vue'),
+      // The roles GET /api/surveys/follow-ups admits (apps/api/src/surveys).
+      meta: { roles: ['quality', 'supervisor', 'reviewer'], titleKey: 'followUps' },
+    },
     { path: '/admin', name: 'admin', component: () => import('../pages/admin.page.vue'), meta: { roles: ['admin'], titleKey: 'admin' } },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('../pages/not-found.page.vue') },
   ],
