@@ -1,2 +1,3 @@
 export * from './acd-admin.repository';
 export * from './acd.module';
+export * from './queue-settings';

@@ -1,24 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { QueueSettings } from '@hotline/acd';
 
-export interface QueueSettings {
-  name: string;
-  ringTimeoutSeconds: number;
-  wrapUpSeconds: number;
-  announceEverySeconds: number;
-  maxWaitSeconds: number;
-  overflowSkill: string | null;
-  callbackOffer: boolean;
-  serviceLevelSeconds: number;
-  minLevel: number;
-}
+/** What the admin sets for a skill's queue (the skill itself is the key). */
+export type QueueSettingsInput = Omit<QueueSettings, 'skill'>;
 
 /** Writes a skill and its queue's settings (acd_skills); reads go through AcdAdminRepository. */
 @Injectable()
 export class QueueSettingsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async save(skill: string, settings: QueueSettings): Promise<void> {
+  async save(skill: string, settings: QueueSettingsInput): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO acd_skills (code, name, ring_timeout_seconds, wrap_up_seconds, announce_every_seconds, max_wait_seconds, overflow_skill, callback_offer, service_level_seconds, min_level)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)

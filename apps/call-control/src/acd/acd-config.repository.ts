@@ -1,20 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { QueueSettings } from '@hotline/acd';
 
-/** A skill's queue settings (acd_skills). */
-export interface QueueSettings {
-  skill: string;
-  name: string;
-  ringTimeoutSeconds: number;
-  wrapUpSeconds: number;
-  announceEverySeconds: number;
-  maxWaitSeconds: number;
-  overflowSkill: string | null;
-  callbackOffer: boolean;
-  serviceLevelSeconds: number;
-  minLevel: number;
-}
+export type { QueueSettings };
 
 export interface AgentRecord {
   id: string;
