@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Browser, chromium } from 'playwright-core';
 import { findFreePorts } from '@hotline/provisioning';
 import type { HotlineEvent } from '@hotline/realtime';
-import { CallControlHarness, startCallControlHarness, waitFor } from '../support/call-control-harness';
+import { CallControlHarness, startCallControlHarness, waitFor, publishFlowOnLines } from '../support/call-control-harness';
 import { REPO_ROOT } from '../support/api-test-server';
 import { CHROMIUM_ARGS, loginAs, UserPage } from '../support/browser-session';
 import { fillComplaintForMarketUnit, signAndReplyInUnitPortal } from '../support/browser-steps';
@@ -48,10 +48,7 @@ describe('agent desk on a real call (Asterisk, call-control, api, web app in Chr
     // The agent's phone answers after 300 ms and never hangs up first: the citizen ends the call.
     phone = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 300, TALK_MS: 300_000 }, localPort: phonePort, mediaPort: phoneMedia, timeoutMs: 600_000 });
     h = await startCallControlHarness('agent-call', { rtpFrom: 48_000, rtpPorts: 100, withApi: true });
-    await h.db.query(`INSERT INTO ivr_flows (name) VALUES ('direct')`);
-    await h.db.query(`INSERT INTO ivr_flow_versions (flow_name, version, document, created_by) VALUES ('direct', 1, $1, 'test')`, [JSON.stringify(DIRECT_FLOW)]);
-    await h.db.query(`UPDATE ivr_flows SET published_version = 1 WHERE name = 'direct'`);
-    await h.db.query(`UPDATE hotline_lines SET flow_name = 'direct' WHERE number = '12345'`);
+    await publishFlowOnLines(h.db, 'direct', DIRECT_FLOW);
     await h.db.query(`UPDATE acd_skills SET ring_timeout_seconds = 15, wrap_up_seconds = $1`, [WRAP_UP_SECONDS]);
     await h.db.query(`INSERT INTO acd_seats (id, name, contact_uri) VALUES ('seat-101', '101 席', $1)`, [`sip:seat-101@127.0.0.1:${phonePort}`]);
     await h.db.query(`INSERT INTO acd_agents (id, name, user_id) SELECT $1, '话务员 李敏', id FROM users WHERE username = 'agent'`, [AGENT_ID]);

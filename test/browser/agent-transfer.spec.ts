@@ -6,7 +6,7 @@
  */
 import { Browser, chromium } from 'playwright-core';
 import { findFreePorts } from '@hotline/provisioning';
-import { CallControlHarness, startCallControlHarness, waitFor } from '../support/call-control-harness';
+import { CallControlHarness, startCallControlHarness, waitFor, publishFlowOnLines } from '../support/call-control-harness';
 import { CHROMIUM_ARGS, loginAs, UserPage } from '../support/browser-session';
 import { SippUas, SIPP_SCENARIOS, startSippUas } from '../support/sipp/sipp.runner';
 import { talkingCitizen } from '../support/sipp/talking-citizen';
@@ -35,10 +35,7 @@ describe('agent desk transfer panel (Asterisk, call-control, api, web app in Chr
       withApi: true,
       config: { OUTBOUND_ENDPOINT_TEMPLATE: `PJSIP/carrier/sip:{number}@127.0.0.1:${carrierPort}` },
     });
-    await h.db.query(`INSERT INTO ivr_flows (name) VALUES ('direct')`);
-    await h.db.query(`INSERT INTO ivr_flow_versions (flow_name, version, document, created_by) VALUES ('direct', 1, $1, 'test')`, [JSON.stringify(DIRECT_FLOW)]);
-    await h.db.query(`UPDATE ivr_flows SET published_version = 1 WHERE name = 'direct'`);
-    await h.db.query(`UPDATE hotline_lines SET flow_name = 'direct' WHERE number = '12345'`);
+    await publishFlowOnLines(h.db, 'direct', DIRECT_FLOW);
     await h.db.query(`UPDATE acd_skills SET ring_timeout_seconds = 15, wrap_up_seconds = 2`);
     await h.db.query(`INSERT INTO acd_seats (id, name, contact_uri) VALUES ('seat-101', '101 席', $1)`, [`sip:seat-101@127.0.0.1:${phonePort}`]);
     await h.db.query(`INSERT INTO acd_agents (id, name, user_id) SELECT 'li-min', '话务员 李敏', id FROM users WHERE username = 'agent'`);

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { findFreePorts } from '@hotline/provisioning';
 import { runSipp, SippRunResult, SIPP_PCAP_DIR, SIPP_SCENARIOS } from '../support/sipp/sipp.runner';
-import { CallControlHarness } from '../support/call-control-harness';
+import { CallControlHarness, publishFlowOnLines } from '../support/call-control-harness';
 
 export const DIRECT_FLOW = { start: 'queue', nodes: { queue: { type: 'queue' } } };
 
@@ -38,11 +38,7 @@ export async function provisionQueue(
   commands: Pick<CallControlHarness['commands'], 'send'> = h.commands,
 ): Promise<void> {
   for (const [line, flow] of Object.entries(options.lines ?? { '12345': DIRECT_FLOW })) {
-    const name = `fault-${line}`;
-    await h.db.query(`INSERT INTO ivr_flows (name) VALUES ($1)`, [name]);
-    await h.db.query(`INSERT INTO ivr_flow_versions (flow_name, version, document, created_by) VALUES ($1, 1, $2, 'test')`, [name, JSON.stringify(flow)]);
-    await h.db.query(`UPDATE ivr_flows SET published_version = 1 WHERE name = $1`, [name]);
-    await h.db.query(`UPDATE hotline_lines SET flow_name = $1 WHERE number = $2`, [name, line]);
+    await publishFlowOnLines(h.db, `fault-${line}`, flow, [line]);
   }
   const queue = { wrap_up_seconds: 0, announce_every_seconds: 600, max_wait_seconds: 3600, ring_timeout_seconds: 5, ...options.queue };
   const set = Object.entries(queue).map(([column, value]) => `${column} = ${Number(value)}`).join(', ');

@@ -148,3 +148,11 @@ async function scrubRedis(redis: Redis, prefix: string): Promise<void> {
   } while (cursor !== '0');
 }
 
+
+/** Stores an IVR flow as version 1, publishes it and routes the given lines to it (call-control reloads on its own schedule or on config.reload). */
+export async function publishFlowOnLines(db: Client, name: string, flow: object, lines: readonly string[] = ['12345']): Promise<void> {
+  await db.query(`INSERT INTO ivr_flows (name) VALUES ($1)`, [name]);
+  await db.query(`INSERT INTO ivr_flow_versions (flow_name, version, document, created_by) VALUES ($1, 1, $2, 'test')`, [name, JSON.stringify(flow)]);
+  await db.query(`UPDATE ivr_flows SET published_version = 1 WHERE name = $1`, [name]);
+  await db.query(`UPDATE hotline_lines SET flow_name = $1 WHERE number = ANY($2::text[])`, [name, [...lines]]);
+}

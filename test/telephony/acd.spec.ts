@@ -6,7 +6,7 @@
  */
 import { findFreePorts } from '@hotline/provisioning';
 import { runSipp, SippRunResult, SippUas, SIPP_SCENARIOS, startSippUas } from '../support/sipp/sipp.runner';
-import { CallControlHarness, startCallControlHarness, waitFor } from '../support/call-control-harness';
+import { CallControlHarness, startCallControlHarness, waitFor, publishFlowOnLines } from '../support/call-control-harness';
 import { dtmfPcapXml } from '../support/sipp/sipp.runner';
 
 jest.setTimeout(15 * 60_000);
@@ -37,10 +37,7 @@ describe('ACD on ARI with state in Redis (real Asterisk, SIPp citizens and agent
       config: { OUTBOUND_ENDPOINT_TEMPLATE: `PJSIP/carrier/sip:{number}@127.0.0.1:${citizenPort}` },
     });
     // A flow straight to the queue keeps these tests about the ACD (the IVR has its own).
-    await h.db.query(`INSERT INTO ivr_flows (name) VALUES ('direct')`);
-    await h.db.query(`INSERT INTO ivr_flow_versions (flow_name, version, document, created_by) VALUES ('direct', 1, $1, 'test')`, [JSON.stringify(DIRECT_FLOW)]);
-    await h.db.query(`UPDATE ivr_flows SET published_version = 1 WHERE name = 'direct'`);
-    await h.db.query(`UPDATE hotline_lines SET flow_name = 'direct' WHERE number IN ('12345', '12369')`);
+    await publishFlowOnLines(h.db, 'direct', DIRECT_FLOW, ['12345', '12369']);
     await h.db.query(`UPDATE acd_skills SET ring_timeout_seconds = 5, wrap_up_seconds = 2, announce_every_seconds = 600, max_wait_seconds = 3600`);
     // Seats 1-6 answer, seat 9 never does; agents a1-a6 have general, e1 environment only.
     for (const seat of [1, 2, 3, 4, 5, 6]) await h.db.query(`INSERT INTO acd_seats (id, name, contact_uri) VALUES ($1, $1, $2)`, [`seat-${seat}`, `sip:seat-${seat}@127.0.0.1:${phonePort}`]);

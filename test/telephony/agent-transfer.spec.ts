@@ -11,7 +11,7 @@ import { findFreePorts } from '@hotline/provisioning';
 import type { HotlineEvent } from '@hotline/realtime';
 import { SippRunResult, SippUas, SIPP_SCENARIOS, startSippUas } from '../support/sipp/sipp.runner';
 import { talkingCitizen } from '../support/sipp/talking-citizen';
-import { CallControlHarness, startCallControlHarness, waitFor } from '../support/call-control-harness';
+import { CallControlHarness, startCallControlHarness, waitFor, publishFlowOnLines } from '../support/call-control-harness';
 import { analyseWav } from '../support/wav-analysis';
 
 jest.setTimeout(15 * 60_000);
@@ -40,10 +40,7 @@ describe('Agent transfers over ARI (real Asterisk, SIPp citizen, agent and 110 d
       withApi: true,
       config: { OUTBOUND_ENDPOINT_TEMPLATE: `PJSIP/carrier/sip:{number}@127.0.0.1:${carrierPort}` },
     });
-    await h.db.query(`INSERT INTO ivr_flows (name) VALUES ('direct')`);
-    await h.db.query(`INSERT INTO ivr_flow_versions (flow_name, version, document, created_by) VALUES ('direct', 1, $1, 'test')`, [JSON.stringify(DIRECT_FLOW)]);
-    await h.db.query(`UPDATE ivr_flows SET published_version = 1 WHERE name = 'direct'`);
-    await h.db.query(`UPDATE hotline_lines SET flow_name = 'direct' WHERE number = '12345'`);
+    await publishFlowOnLines(h.db, 'direct', DIRECT_FLOW);
     await h.db.query(`UPDATE acd_skills SET ring_timeout_seconds = 10, wrap_up_seconds = 1, announce_every_seconds = 600, max_wait_seconds = 3600`);
     await h.db.query(`INSERT INTO acd_seats (id, name, contact_uri) VALUES ('seat-1', 'seat-1', $1)`, [`sip:seat-1@127.0.0.1:${phonePort}`]);
     // Agent a1 is the demo login "agent": the api lets that login transfer a1's calls only.
@@ -311,10 +308,7 @@ describe('Agent transfers over ARI (real Asterisk, SIPp citizen, agent and 110 d
 
   it("the IVR's transfer node leaves a trail row too (mode ivr), so its emergency transfers count for the order", async () => {
     await useDispatcher('answers', 2_000);
-    await h.db.query(`INSERT INTO ivr_flows (name) VALUES ('to-120')`);
-    await h.db.query(`INSERT INTO ivr_flow_versions (flow_name, version, document, created_by) VALUES ('to-120', 1, $1, 'test')`, [JSON.stringify({ start: 't', nodes: { t: { type: 'transfer', number: '120' } } })]);
-    await h.db.query(`UPDATE ivr_flows SET published_version = 1 WHERE name = 'to-120'`);
-    await h.db.query(`UPDATE hotline_lines SET flow_name = 'to-120' WHERE number = '12345'`);
+    await publishFlowOnLines(h.db, 'to-120', { start: 't', nodes: { t: { type: 'transfer', number: '120' } } });
     await command('config.reload', { what: 'ivr-flows' });
     await command('config.reload', { what: 'lines' });
     try {

@@ -6,7 +6,7 @@
  */
 import { findFreePorts } from '@hotline/provisioning';
 import { runSipp, SippUas, SIPP_SCENARIOS, startSippUas } from '../support/sipp/sipp.runner';
-import { CallControlHarness, startCallControlHarness, waitFor } from '../support/call-control-harness';
+import { CallControlHarness, startCallControlHarness, waitFor, publishFlowOnLines } from '../support/call-control-harness';
 import { CallControlChild, startCallControlChild } from '../support/call-control-child';
 
 jest.setTimeout(10 * 60_000);
@@ -29,10 +29,7 @@ describe('call-control restart with callers waiting and talking (real Asterisk, 
     talker = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 300, TALK_MS: 25_000 }, localPort: talkPort!, mediaPort: talkMedia!, timeoutMs: 600_000 });
     h = await startCallControlHarness('restart', { rtpFrom: 44_000, rtpPorts: 200, startCallControl: false });
     process1 = await startCallControlChild(h.config, 'call-control#1');
-    await h.db.query(`INSERT INTO ivr_flows (name) VALUES ('direct')`);
-    await h.db.query(`INSERT INTO ivr_flow_versions (flow_name, version, document, created_by) VALUES ('direct', 1, $1, 'test')`, [JSON.stringify(DIRECT_FLOW)]);
-    await h.db.query(`UPDATE ivr_flows SET published_version = 1 WHERE name = 'direct'`);
-    await h.db.query(`UPDATE hotline_lines SET flow_name = 'direct' WHERE number = '12345'`);
+    await publishFlowOnLines(h.db, 'direct', DIRECT_FLOW);
     // Announcements every 10 s exercise the re-created timers; no wrap-up keeps the test short.
     await h.db.query(`UPDATE acd_skills SET wrap_up_seconds = 0, announce_every_seconds = 10, max_wait_seconds = 3600, ring_timeout_seconds = 10`);
     await h.db.query(`INSERT INTO acd_seats (id, name, contact_uri) VALUES ('seat-1', 'seat-1', $1), ('seat-2', 'seat-2', $2)`, [`sip:seat-1@127.0.0.1:${phonePort}`, `sip:seat-2@127.0.0.1:${talkPort}`]);

@@ -8,7 +8,7 @@ import { findFreePorts } from '@hotline/provisioning';
 import type { CallListDto, CallSummaryDto, WorkOrderViewDto } from '@hotline/contracts';
 import type { HotlineEvent } from '@hotline/realtime';
 import { runSipp, SippRunResult, SippUas, SIPP_SCENARIOS, startSippUas } from '../support/sipp/sipp.runner';
-import { CallControlHarness, startCallControlHarness, waitFor } from '../support/call-control-harness';
+import { CallControlHarness, startCallControlHarness, waitFor, publishFlowOnLines } from '../support/call-control-harness';
 
 jest.setTimeout(10 * 60_000);
 
@@ -26,10 +26,7 @@ describe('call ↔ work order (real Asterisk, SIPp citizens and agent phone, api
     const [phonePort, phoneMedia] = (await findFreePorts(2)) as number[];
     phones = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 500, TALK_MS: 6_000 }, localPort: phonePort!, mediaPort: phoneMedia!, timeoutMs: 600_000 });
     h = await startCallControlHarness('order-link', { rtpFrom: 42_000, rtpPorts: 100, withApi: true });
-    await h.db.query(`INSERT INTO ivr_flows (name) VALUES ('direct')`);
-    await h.db.query(`INSERT INTO ivr_flow_versions (flow_name, version, document, created_by) VALUES ('direct', 1, $1, 'test')`, [JSON.stringify(DIRECT_FLOW)]);
-    await h.db.query(`UPDATE ivr_flows SET published_version = 1 WHERE name = 'direct'`);
-    await h.db.query(`UPDATE hotline_lines SET flow_name = 'direct' WHERE number = '12345'`);
+    await publishFlowOnLines(h.db, 'direct', DIRECT_FLOW);
     await h.db.query(`INSERT INTO acd_seats (id, name, contact_uri) VALUES ('seat-1', 'seat-1', $1)`, [`sip:seat-1@127.0.0.1:${phonePort}`]);
     // The demo agent's login is ACD agent a1 (their own call history); a2 belongs to nobody.
     await h.db.query(`INSERT INTO acd_agents (id, name, user_id) VALUES ('a1', '李敏', (SELECT id FROM users WHERE username = 'agent')), ('a2', 'a2', NULL)`);

@@ -14,7 +14,7 @@ import { findFreePorts } from '@hotline/provisioning';
 import { runSipp, SippRunResult, SippUas, startSippUas } from '../support/sipp/sipp.runner';
 import { RtpTap } from '../support/sipp/supervisor-rtp-tap';
 import { SUPERVISOR_TONE_HZ, writeTonePcap } from '../support/sipp/supervisor-tone-pcap.writer';
-import { CallControlHarness, startCallControlHarness, waitFor } from '../support/call-control-harness';
+import { CallControlHarness, startCallControlHarness, waitFor, publishFlowOnLines } from '../support/call-control-harness';
 
 jest.setTimeout(10 * 60_000);
 
@@ -58,10 +58,7 @@ describe('supervision: listen, whisper, barge, take over, release (real Asterisk
     // A second seat whose phone the supervisor puts down by themselves after 5 s.
     deskPhone = await startSippUas({ scenarioFile: path.join(SCENARIOS, 'supervisor-phone.xml'), variables: { RTP_PORT: deskRtp!, TALK_MS: 5_000 }, localPort: deskSip!, mediaPort: deskMedia!, timeoutMs: 900_000 });
     h = await startCallControlHarness('supervision', { rtpFrom: 38_000, rtpPorts: 100, withApi: true });
-    await h.db.query(`INSERT INTO ivr_flows (name) VALUES ('direct')`);
-    await h.db.query(`INSERT INTO ivr_flow_versions (flow_name, version, document, created_by) VALUES ('direct', 1, $1, 'test')`, [JSON.stringify(DIRECT_FLOW)]);
-    await h.db.query(`UPDATE ivr_flows SET published_version = 1 WHERE name = 'direct'`);
-    await h.db.query(`UPDATE hotline_lines SET flow_name = 'direct' WHERE number = '12345'`);
+    await publishFlowOnLines(h.db, 'direct', DIRECT_FLOW);
     await h.db.query(`UPDATE acd_skills SET ring_timeout_seconds = 15, wrap_up_seconds = 2, announce_every_seconds = 600, max_wait_seconds = 3600`);
     await h.db.query(`INSERT INTO acd_seats (id, name, contact_uri) VALUES ('seat-a1', 'a1', $1), ('seat-sup', '班长席', $2), ('seat-desk', '班长工位', $3)`, [`sip:seat-a1@127.0.0.1:${agentSip}`, `sip:seat-sup@127.0.0.1:${supSip}`, `sip:seat-desk@127.0.0.1:${deskSip}`]);
     await h.db.query(`INSERT INTO acd_agents (id, name) VALUES ('a1', 'a1')`);
