@@ -219,7 +219,7 @@ export class CallSessionService {
       const registered = this.recordingRegistered.get(session.callId) ?? Promise.resolve();
       this.recordingRegistered.delete(session.callId);
       // After the call's end is in Postgres, so a finalised recording never belongs to a call still "up".
-      void Promise.all([registered, this.calls.written(session.callId)]).then(() => this.finaliser.finaliseCall(session.callId, session.channelId));
+      void this.finaliser.finaliseCall(session.callId, session.channelId, Promise.all([registered, this.calls.written(session.callId)]));
     });
   }
 

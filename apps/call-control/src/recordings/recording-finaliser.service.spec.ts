@@ -70,4 +70,21 @@ describe('RecordingFinaliser', () => {
     await finaliser.finaliseCall('call-1', 'node-1.1');
     expect(store.closed).not.toHaveBeenCalled();
   });
+  it('logs a failed lookup instead of leaving an unhandled rejection (the database went away at shutdown)', async () => {
+    repository.listByCall.mockRejectedValue(new Error('Connection terminated'));
+    await expect(finaliser.finaliseCall('call-1', 'node-1.1')).resolves.toBeUndefined();
+    expect(store.closed).not.toHaveBeenCalled();
+  });
+
+  it('starts only once the call is written, and a graceful stop waits for it', async () => {
+    let written!: () => void;
+    const ready = new Promise<void>((resolve) => (written = resolve));
+    void finaliser.finaliseCall('call-1', 'node-1.1', ready);
+    await Promise.resolve();
+    expect(repository.listByCall).not.toHaveBeenCalled();
+    const stopping = finaliser.beforeApplicationShutdown();
+    written();
+    await stopping;
+    expect(repository.finalise).toHaveBeenCalledWith('rec-1', expect.objectContaining({ durationMs: 7_020 }));
+  });
 });

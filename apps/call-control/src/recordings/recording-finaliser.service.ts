@@ -26,11 +26,26 @@ export class RecordingFinaliser implements BeforeApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Finalises every open recording of the call; resolves when done (callers may ignore the promise). */
-  async finaliseCall(callId: string, channelId: string): Promise<void> {
-    for (const recording of await this.recordings.listByCall(callId)) {
-      if (recording.status === 'recording') await this.finalise(recording, channelId);
-    }
+  /**
+   * Finalises every open recording of the call once `ready` settles (the call's end is written). Tracked like
+   * a single finalisation, so a graceful stop waits for it too, and a failure is logged, never left unhandled.
+   */
+  finaliseCall(callId: string, channelId: string, ready: Promise<unknown> = Promise.resolve()): Promise<void> {
+    const key = `call:${callId}`;
+    const running = this.inFlight.get(key);
+    if (running) return running;
+    const work = (async () => {
+      try {
+        await ready;
+        for (const recording of await this.recordings.listByCall(callId)) {
+          if (recording.status === 'recording') await this.finalise(recording, channelId);
+        }
+      } catch (error) {
+        this.logger.error(`Finalising the recordings of call ${callId} failed: ${(error as Error).message}`, (error as Error).stack);
+      }
+    })().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, work);
+    return work;
   }
 
   /** After a restart: recordings of calls that ended while no call-control was there to finalise them. */
@@ -44,7 +59,13 @@ export class RecordingFinaliser implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     if (this.inFlight.size === 0) return;
     this.logger.log(`Waiting for ${this.inFlight.size} recording(s) to be finalised before stopping`);
-    await Promise.all(this.inFlight.values());
+    // Bounded: a call whose end cannot reach Postgres (outage) is left to the next process's sweep().
+    const limitMs = this.config.RECORDING_FINALISE_TIMEOUT_MS + 5_000;
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), limitMs)));
+    const outcome = await Promise.race([Promise.all(this.inFlight.values()), gaveUp]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') this.logger.warn(`Stopping with ${this.inFlight.size} recording finalisation(s) unfinished after ${limitMs} ms; the next start sweeps them`);
   }
 
   finalise(recording: RecordingRecord, channelId: string): Promise<void> {
