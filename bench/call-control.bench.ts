@@ -68,7 +68,7 @@ interface RoundResult {
 async function main(): Promise<void> {
   const templatesDir = await benchTemplates();
   const recordingsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'hotline-bench-recordings-'));
-  const [sipPort, ariPort, amiPort, agentPort, agentMedia] = (await findFreePorts(5)) as number[];
+  const [sipPort, ariPort, amiPort, agentPort] = (await findFreePorts(4)) as number[];
   // Concurrency mode: 2 legs per call, RTP + RTCP each, and room to spare (the range must not run out first).
   // Below the ephemeral port range, where test instances on a shared machine leave no long free run.
   const rtp = await findFreeUdpRange(Math.max(2_000, Math.max(0, ...(CONCURRENCY ?? [])) * 6), CONCURRENCY ? { from: 20_000, to: 32_000 } : { from: 30_000, to: 40_000 });
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
     for (const what of ['ivr-flows', 'lines', 'seats', 'queues'] as const) await commands.send('config.reload', { what, requestedBy: 'bench' });
     // app_queue reads its members' device state; the seats exist only since call-control's reload.
     await asterisk.rx('module reload app_queue.so');
-    agents = await startSippUas({ scenarioFile: path.join(__dirname, 'scenarios', 'bench-agent.xml'), variables: { ANSWER_AFTER_MS: 200, TALK_MS: 120_000 }, localPort: agentPort!, mediaPort: agentMedia!, callLimit: SEATS + 10, timeoutMs: 3_600_000 });
+    agents = await startSippUas({ scenarioFile: path.join(__dirname, 'scenarios', 'bench-agent.xml'), variables: { ANSWER_AFTER_MS: 200, TALK_MS: 120_000 }, localPort: agentPort!, callLimit: SEATS + 10, timeoutMs: 3_600_000 });
 
     const results: RoundResult[] = [];
     let highest: Record<'app_queue' | 'acd', number | null> = { app_queue: null, acd: null };
@@ -256,7 +256,7 @@ async function runRound(
   const prefix = `13${kind === 'acd' ? 1 : 2}${String(rate).padStart(2, '0')}${randomBytes(1).readUInt8(0) % 90 + 10}`;
   const agentLinesBefore = (await agents.logLines()).length;
   const before = { asterisk: await cpuTicks(asterisk.pid), callControl: await cpuTicks(callControlPid) };
-  const [localPort, mediaPort] = (await findFreePorts(2)) as number[];
+  const [localPort] = (await findFreePorts(1)) as number[];
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-citizens-'));
   const result = await runSipp({
     scenarioFile: path.join(__dirname, 'scenarios', 'bench-citizen.xml'),
@@ -265,7 +265,6 @@ async function runRound(
     remoteHost: '127.0.0.1',
     remotePort: sipPort,
     localPort: localPort!,
-    mediaPort: mediaPort!,
     calls: CALLS,
     rate,
     callLimit: CALLS,

@@ -26,9 +26,9 @@ describe('agent desk transfer panel (Asterisk, call-control, api, web app in Chr
 
   beforeAll(async () => {
     await ensureWebBuild();
-    const [phonePort, phoneMedia, carrierPort, carrierMedia] = (await findFreePorts(4)) as [number, number, number, number];
-    phone = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 300, TALK_MS: 300_000 }, localPort: phonePort, mediaPort: phoneMedia, timeoutMs: 600_000 });
-    dispatcher = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 500, TALK_MS: 5_000 }, localPort: carrierPort, mediaPort: carrierMedia, timeoutMs: 600_000 });
+    const [phonePort, carrierPort] = (await findFreePorts(2)) as [number, number];
+    phone = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 300, TALK_MS: 300_000 }, localPort: phonePort, timeoutMs: 600_000 });
+    dispatcher = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 500, TALK_MS: 5_000 }, localPort: carrierPort, timeoutMs: 600_000 });
     h = await startCallControlHarness('xfer-desk', {
       rtpFrom: 49_400,
       rtpPorts: 100,

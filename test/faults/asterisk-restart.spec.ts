@@ -22,8 +22,8 @@ describe('fault: Asterisk restarts under call-control (real Asterisk, call-contr
   let callControl: CallControlChild | null = null;
 
   beforeAll(async () => {
-    const [phonePort, phoneMedia] = (await findFreePorts(2)) as number[];
-    phone = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 300, TALK_MS: 120_000 }, localPort: phonePort!, mediaPort: phoneMedia!, timeoutMs: 360_000 });
+    const [phonePort] = (await findFreePorts(1)) as number[];
+    phone = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 300, TALK_MS: 120_000 }, localPort: phonePort!, timeoutMs: 360_000 });
     h = await startCallControlHarness('fault-asterisk', { rtpFrom: 47_000, rtpPorts: 100, startCallControl: false });
     callControl = await startCallControlChild(h.config, 'call-control');
     await provisionQueue(h, { agents: [{ id: 'agent-1', seat: 'seat-1', contactUri: `sip:seat-1@127.0.0.1:${phonePort}` }] });

@@ -71,7 +71,7 @@ export async function loginReady(h: CallControlHarness, agent: Pick<FaultAgent, 
  * and stays on up to `listenMs` or until the hotline hangs up.
  */
 export async function callCrowd(h: CallControlHarness, options: { prefix: string; calls: number; rate: number; listenMs: number; timeoutMs?: number; line?: string }): Promise<SippRunResult> {
-  const [sipPort, mediaPort] = (await findFreePorts(2)) as [number, number];
+  const [sipPort] = (await findFreePorts(1)) as [number];
   return runSipp({
     scenarioFile: await talkingCrowdScenario(),
     variables: { LISTEN_MS: options.listenMs, CALLER_PREFIX: options.prefix },
@@ -79,7 +79,6 @@ export async function callCrowd(h: CallControlHarness, options: { prefix: string
     remoteHost: '127.0.0.1',
     remotePort: h.asterisk.sipPort,
     localPort: sipPort,
-    mediaPort,
     calls: options.calls,
     rate: options.rate,
     callLimit: options.calls,

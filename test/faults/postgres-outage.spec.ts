@@ -38,8 +38,8 @@ describe('fault: Postgres down for 60 s → calls go on, timeline written afterw
 
   beforeAll(async () => {
     pg = await OwnPostgres.create('outage');
-    const [phonePort, phoneMedia] = (await findFreePorts(2)) as number[];
-    phone = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 300, TALK_MS: 2_500 }, localPort: phonePort!, mediaPort: phoneMedia!, timeoutMs: 360_000 });
+    const [phonePort] = (await findFreePorts(1)) as number[];
+    phone = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 300, TALK_MS: 2_500 }, localPort: phonePort!, timeoutMs: 360_000 });
     h = await startCallControlHarness('fault-pg', { rtpFrom: 49_000, rtpPorts: 60, startCallControl: false, config: { DATABASE_URL: pg.url } });
     callControl = await startCallControlChild(h.config, 'call-control');
     db = await connect();

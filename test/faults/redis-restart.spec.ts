@@ -56,9 +56,9 @@ describe('fault: Redis restarts empty → ACD state rebuilt from Asterisk + Post
     redisPort = await freePort();
     redisDir = await fs.mkdtemp(path.join(os.tmpdir(), 'fault-redis-'));
     redisServer = await startOwnRedis(redisPort, redisDir);
-    const [talkPort, talkMedia, fastPort, fastMedia] = (await findFreePorts(4)) as number[];
-    talkPhone = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 300, TALK_MS: 30_000 }, localPort: talkPort!, mediaPort: talkMedia!, timeoutMs: 360_000 });
-    fastPhone = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 300, TALK_MS: 700 }, localPort: fastPort!, mediaPort: fastMedia!, timeoutMs: 360_000 });
+    const [talkPort, fastPort] = (await findFreePorts(2)) as number[];
+    talkPhone = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 300, TALK_MS: 30_000 }, localPort: talkPort!, timeoutMs: 360_000 });
+    fastPhone = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 300, TALK_MS: 700 }, localPort: fastPort!, timeoutMs: 360_000 });
     h = await startCallControlHarness('fault-redis', { rtpFrom: 48_000, rtpPorts: 120, startCallControl: false, config: { REDIS_URL: `redis://127.0.0.1:${redisPort}` } });
     // The harness's own Redis handles point at the shared server; this test talks to its own.
     redis = new Redis(redisPort, '127.0.0.1');

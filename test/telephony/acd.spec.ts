@@ -27,10 +27,10 @@ describe('ACD on ARI with state in Redis (real Asterisk, SIPp citizens and agent
   let citizens: SippUas;
 
   beforeAll(async () => {
-    const [phonePort, phoneMedia, deadPort, deadMedia, citizenPort, citizenMedia] = (await findFreePorts(6)) as number[];
-    phones = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 700, TALK_MS: 2_500 }, localPort: phonePort!, mediaPort: phoneMedia!, timeoutMs: 900_000 });
-    deadPhones = await startSippUas({ scenarioFile: SIPP_SCENARIOS.deadPhone, localPort: deadPort!, mediaPort: deadMedia!, timeoutMs: 900_000 });
-    citizens = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 500, TALK_MS: 2_000 }, localPort: citizenPort!, mediaPort: citizenMedia!, timeoutMs: 900_000 });
+    const [phonePort, deadPort, citizenPort] = (await findFreePorts(3)) as number[];
+    phones = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 700, TALK_MS: 2_500 }, localPort: phonePort!, timeoutMs: 900_000 });
+    deadPhones = await startSippUas({ scenarioFile: SIPP_SCENARIOS.deadPhone, localPort: deadPort!, timeoutMs: 900_000 });
+    citizens = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 500, TALK_MS: 2_000 }, localPort: citizenPort!, timeoutMs: 900_000 });
     h = await startCallControlHarness('acd', {
       rtpFrom: 52_000,
       rtpPorts: 200,
@@ -80,7 +80,7 @@ describe('ACD on ARI with state in Redis (real Asterisk, SIPp citizens and agent
 
   /** One citizen: talks (audio both ways), optionally presses keys, stays up to `holdMs` or until the ACD hangs up. */
   const citizen = async (caller: string, holdMs: number, options: { service?: string; digits?: string; preMs?: number } = {}): Promise<SippRunResult> => {
-    const [sipPort, mediaPort, rtpPort] = (await findFreePorts(3)) as [number, number, number];
+    const [sipPort, rtpPort] = (await findFreePorts(2)) as [number, number];
     const dtmf = options.digits ? await dtmfPcapXml(options.digits) : { xml: '' };
     return runSipp({
       scenarioFile: SIPP_SCENARIOS.citizenTalk,
@@ -89,7 +89,6 @@ describe('ACD on ARI with state in Redis (real Asterisk, SIPp citizens and agent
       remoteHost: '127.0.0.1',
       remotePort: h.asterisk.sipPort,
       localPort: sipPort,
-      mediaPort,
       keys: { caller, rtp_port: rtpPort },
       timeoutMs: holdMs + 60_000,
     });

@@ -25,15 +25,14 @@ describe('Agent transfers over ARI (real Asterisk, SIPp citizen, agent and 110 d
   let phones: SippUas;
   let dispatcher: SippUas | null = null;
   let carrierPort: number;
-  let carrierMedia: number;
   let destinations: Record<string, string>;
   let citizenSeq = 0;
 
   beforeAll(async () => {
-    const [phonePort, phoneMedia] = (await findFreePorts(2)) as [number, number];
-    [carrierPort, carrierMedia] = (await findFreePorts(2)) as [number, number];
+    const [phonePort] = (await findFreePorts(1)) as [number];
+    [carrierPort] = (await findFreePorts(1)) as [number];
     // The agent never hangs up by themselves here: transfers decide when they leave.
-    phones = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 500, TALK_MS: 600_000 }, localPort: phonePort, mediaPort: phoneMedia, timeoutMs: 900_000 });
+    phones = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 500, TALK_MS: 600_000 }, localPort: phonePort, timeoutMs: 900_000 });
     h = await startCallControlHarness('xfer', {
       rtpFrom: 47_200,
       rtpPorts: 200,
@@ -73,7 +72,7 @@ describe('Agent transfers over ARI (real Asterisk, SIPp citizen, agent and 110 d
   async function useDispatcher(variant: 'answers' | 'busy' | 'never-answers', talkMs = 600_000): Promise<SippUas> {
     await dispatcher?.stop();
     const scenarioFile = variant === 'answers' ? SIPP_SCENARIOS.agentPhone : variant === 'busy' ? DISPATCHER_BUSY : SIPP_SCENARIOS.deadPhone;
-    dispatcher = await startSippUas({ scenarioFile, variables: { ANSWER_AFTER_MS: 500, TALK_MS: talkMs }, localPort: carrierPort, mediaPort: carrierMedia, timeoutMs: 600_000 });
+    dispatcher = await startSippUas({ scenarioFile, variables: { ANSWER_AFTER_MS: 500, TALK_MS: talkMs }, localPort: carrierPort, timeoutMs: 600_000 });
     return dispatcher;
   }
 
@@ -252,8 +251,8 @@ describe('Agent transfers over ARI (real Asterisk, SIPp citizen, agent and 110 d
   it('citizen kept listening (no hold): three in the bridge during the consult; the agent hanging up hands the citizen over', async () => {
     await useDispatcher('answers', 8_000);
     // Agent a2 at seat-2 hangs up 4 s after answering (their phone ends the call mid-consult).
-    const [port2, media2] = (await findFreePorts(2)) as [number, number];
-    const leavingPhone = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 500, TALK_MS: 4_000 }, localPort: port2, mediaPort: media2, timeoutMs: 300_000 });
+    const [port2] = (await findFreePorts(1)) as [number];
+    const leavingPhone = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 500, TALK_MS: 4_000 }, localPort: port2, timeoutMs: 300_000 });
     try {
       await h.db.query(`INSERT INTO acd_seats (id, name, contact_uri) VALUES ('seat-2', 'seat-2', $1)`, [`sip:seat-2@127.0.0.1:${port2}`]);
       await h.db.query(`INSERT INTO acd_agents (id, name) VALUES ('a2', 'a2')`);

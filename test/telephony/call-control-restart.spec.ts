@@ -22,11 +22,11 @@ describe('call-control restart with callers waiting and talking (real Asterisk, 
   let process2: CallControlChild | null = null;
 
   beforeAll(async () => {
-    const [phonePort, phoneMedia, talkPort, talkMedia] = (await findFreePorts(4)) as number[];
+    const [phonePort, talkPort] = (await findFreePorts(2)) as number[];
     // The queue's one agent answers fast and keeps each call short: the order of service is the proof.
-    phones = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 300, TALK_MS: 800 }, localPort: phonePort!, mediaPort: phoneMedia!, timeoutMs: 600_000 });
+    phones = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 300, TALK_MS: 800 }, localPort: phonePort!, timeoutMs: 600_000 });
     // The agent already talking when call-control dies stays on for a while, then hangs up.
-    talker = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 300, TALK_MS: 25_000 }, localPort: talkPort!, mediaPort: talkMedia!, timeoutMs: 600_000 });
+    talker = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 300, TALK_MS: 25_000 }, localPort: talkPort!, timeoutMs: 600_000 });
     h = await startCallControlHarness('restart', { rtpFrom: 44_000, rtpPorts: 200, startCallControl: false });
     process1 = await startCallControlChild(h.config, 'call-control#1');
     await publishFlowOnLines(h.db, 'direct', DIRECT_FLOW);
@@ -59,7 +59,7 @@ describe('call-control restart with callers waiting and talking (real Asterisk, 
     // One caller talks to the "talker" agent before the crash.
     await send('agent.login', { agentId: 'talker', seat: 'seat-2' });
     await send('agent.set-state', { agentId: 'talker', state: 'ready' });
-    const [talkSip, talkMedia] = (await findFreePorts(2)) as [number, number];
+    const [talkSip] = (await findFreePorts(1)) as [number];
     const talking = runSipp({
       scenarioFile: SIPP_SCENARIOS.citizenCrowd,
       variables: { LISTEN_MS: 120_000, CALLER_PREFIX: '13500000' },
@@ -67,14 +67,13 @@ describe('call-control restart with callers waiting and talking (real Asterisk, 
       remoteHost: '127.0.0.1',
       remotePort: h.asterisk.sipPort,
       localPort: talkSip,
-      mediaPort: talkMedia,
       timeoutMs: 180_000,
     });
     await waitFor(async () => (await h.db.query(`SELECT 1 FROM call_events WHERE type = 'call.connected'`)).rowCount === 1, 20_000, 'the first caller to talk');
     await send('agent.set-state', { agentId: 'talker', state: 'not_ready', reason: 'busy' });
 
     // 20 callers queue (nobody else is ready).
-    const [sipPort, mediaPort] = (await findFreePorts(2)) as [number, number];
+    const [sipPort] = (await findFreePorts(1)) as [number];
     const crowd = runSipp({
       scenarioFile: SIPP_SCENARIOS.citizenCrowd,
       variables: { LISTEN_MS: 240_000, CALLER_PREFIX: '13600000' },
@@ -82,7 +81,6 @@ describe('call-control restart with callers waiting and talking (real Asterisk, 
       remoteHost: '127.0.0.1',
       remotePort: h.asterisk.sipPort,
       localPort: sipPort,
-      mediaPort,
       calls: CALLERS,
       rate: 5,
       callLimit: CALLERS,

@@ -23,8 +23,8 @@ describe('call ↔ work order (real Asterisk, SIPp citizens and agent phone, api
   let categoryId: string;
 
   beforeAll(async () => {
-    const [phonePort, phoneMedia] = (await findFreePorts(2)) as number[];
-    phones = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 500, TALK_MS: 6_000 }, localPort: phonePort!, mediaPort: phoneMedia!, timeoutMs: 600_000 });
+    const [phonePort] = (await findFreePorts(1)) as number[];
+    phones = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 500, TALK_MS: 6_000 }, localPort: phonePort!, timeoutMs: 600_000 });
     h = await startCallControlHarness('order-link', { rtpFrom: 42_000, rtpPorts: 100, withApi: true });
     await publishFlowOnLines(h.db, 'direct', DIRECT_FLOW);
     await h.db.query(`INSERT INTO acd_seats (id, name, contact_uri) VALUES ('seat-1', 'seat-1', $1)`, [`sip:seat-1@127.0.0.1:${phonePort}`]);
@@ -49,7 +49,7 @@ describe('call ↔ work order (real Asterisk, SIPp citizens and agent phone, api
 
   /** A citizen who talks until the agent's phone hangs up (TALK_MS). */
   const citizen = async (caller: string): Promise<SippRunResult> => {
-    const [sipPort, mediaPort, rtpPort] = (await findFreePorts(3)) as [number, number, number];
+    const [sipPort, rtpPort] = (await findFreePorts(2)) as [number, number];
     return runSipp({
       scenarioFile: SIPP_SCENARIOS.citizenTalk,
       variables: { PRE_DTMF_MS: 500, DTMF_SEQUENCE: '', POST_DTMF_MS: 30_000 },
@@ -57,7 +57,6 @@ describe('call ↔ work order (real Asterisk, SIPp citizens and agent phone, api
       remoteHost: '127.0.0.1',
       remotePort: h.asterisk.sipPort,
       localPort: sipPort,
-      mediaPort,
       keys: { caller, rtp_port: rtpPort },
       timeoutMs: 90_000,
     });

@@ -60,7 +60,7 @@ describe('inbound call through call-control (real Asterisk, SIPp, Postgres, Redi
   });
 
   const placeCall = async (caller: string, digits: string) => {
-    const [sipPort, mediaPort, rtpPort] = (await findFreePorts(3)) as [number, number, number];
+    const [sipPort, rtpPort] = (await findFreePorts(2)) as [number, number];
     const listener = await RtpListener.start({ port: rtpPort });
     try {
       const result = await runSipp({
@@ -70,7 +70,6 @@ describe('inbound call through call-control (real Asterisk, SIPp, Postgres, Redi
         remoteHost: '127.0.0.1',
         remotePort: asterisk.sipPort,
         localPort: sipPort,
-        mediaPort,
         keys: { caller, rtp_port: rtpPort },
         timeoutMs: 60_000,
       });
@@ -139,14 +138,13 @@ describe('inbound call through call-control (real Asterisk, SIPp, Postgres, Redi
 
   it('rejects a call to an unknown number cleanly: 404, nothing recorded, logged by Asterisk', async () => {
     const before = (await db.query(`SELECT count(*)::int AS n FROM calls`)).rows[0].n;
-    const [sipPort, mediaPort] = (await findFreePorts(2)) as [number, number];
+    const [sipPort] = (await findFreePorts(1)) as [number];
     const result = await runSipp({
       scenarioFile: SIPP_SCENARIOS.unknownNumber,
       service: '88888',
       remoteHost: '127.0.0.1',
       remotePort: asterisk.sipPort,
       localPort: sipPort,
-      mediaPort,
       keys: { caller: '13900139000' },
       timeoutMs: 15_000,
     });

@@ -25,8 +25,8 @@ describe('IVR flows as data (real Asterisk, SIPp, api)', () => {
 
   beforeAll(async () => {
     // Transfers dial out through the carrier; here the "carrier" is a SIPp UAS that answers and talks 3 s.
-    const [farPort, farMedia] = (await findFreePorts(2)) as [number, number];
-    farEnd = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 500, TALK_MS: 3_000 }, localPort: farPort, mediaPort: farMedia, timeoutMs: 900_000 });
+    const [farPort] = (await findFreePorts(1)) as [number];
+    farEnd = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 500, TALK_MS: 3_000 }, localPort: farPort, timeoutMs: 900_000 });
     h = await startCallControlHarness('ivr', { rtpFrom: 36_000, withApi: true, config: { OUTBOUND_ENDPOINT_TEMPLATE: `PJSIP/carrier/sip:{number}@127.0.0.1:${farPort}` } });
     admin = await h.api.auth('admin');
   });
@@ -37,7 +37,7 @@ describe('IVR flows as data (real Asterisk, SIPp, api)', () => {
   });
 
   const call = async (options: { service: string; caller: string; digits?: string; preMs?: number; postMs: number; spacingMs?: number }) => {
-    const [sipPort, mediaPort, rtpPort] = (await findFreePorts(3)) as [number, number, number];
+    const [sipPort, rtpPort] = (await findFreePorts(2)) as [number, number];
     const listener = await RtpListener.start({ port: rtpPort });
     const dtmf = options.digits ? await dtmfPcapXml(options.digits, options.spacingMs ?? 500) : { xml: '', durationMs: 0 };
     try {
@@ -48,7 +48,6 @@ describe('IVR flows as data (real Asterisk, SIPp, api)', () => {
         remoteHost: '127.0.0.1',
         remotePort: h.asterisk.sipPort,
         localPort: sipPort,
-        mediaPort,
         keys: { caller: options.caller, rtp_port: rtpPort },
         timeoutMs: 120_000,
       });
@@ -148,14 +147,13 @@ describe('IVR flows as data (real Asterisk, SIPp, api)', () => {
 
     it('a deactivated line is refused before answer again (404)', async () => {
       await h.api.http().put('/api/lines/12399').set(admin).send({ name: '测试热线', skill: 'environment', flowName: 'test-menu', mode: 'integrated', active: false }).expect(200);
-      const [sipPort, mediaPort] = (await findFreePorts(2)) as [number, number];
+      const [sipPort] = (await findFreePorts(1)) as [number];
       const result = await runSipp({
         scenarioFile: SIPP_SCENARIOS.unknownNumber,
         service: '12399',
         remoteHost: '127.0.0.1',
         remotePort: h.asterisk.sipPort,
         localPort: sipPort,
-        mediaPort,
         keys: { caller: '13900000008' },
         timeoutMs: 15_000,
       });
@@ -200,7 +198,7 @@ describe('IVR flows as data (real Asterisk, SIPp, api)', () => {
     const two = await dtmfPcapXml('2');
     const hash = await dtmfPcapXml('#');
     const speech = '  <nop><action><exec play_pcap_audio="/usr/share/sip-tester/g711a.pcap"/></action></nop>\n  <pause milliseconds="6800"/>';
-    const [sipPort, mediaPort, rtpPort] = (await findFreePorts(3)) as [number, number, number];
+    const [sipPort, rtpPort] = (await findFreePorts(2)) as [number, number];
     const result = await runSipp({
       scenarioFile: SIPP_SCENARIOS.citizenDtmf,
       // Key 2 in the menu, the intro and the beep (~5 s), ~6.4 s of speech, # to finish.
@@ -209,7 +207,6 @@ describe('IVR flows as data (real Asterisk, SIPp, api)', () => {
       remoteHost: '127.0.0.1',
       remotePort: h.asterisk.sipPort,
       localPort: sipPort,
-      mediaPort,
       keys: { caller: '13900000011', rtp_port: rtpPort },
       timeoutMs: 90_000,
     });

@@ -43,7 +43,7 @@ describe('supervision: listen, whisper, barge, take over, release (real Asterisk
   let supervisorUserId: string;
 
   beforeAll(async () => {
-    const [agentSip, agentMedia, agentRtp, supSip, supMedia, supRtp, citizenRtp, deskSip, deskMedia, deskRtp] = (await findFreePorts(10)) as number[];
+    const [agentSip, agentRtp, supSip, supRtp, citizenRtp, deskSip, deskRtp] = (await findFreePorts(7)) as number[];
     pcapDir = await fs.mkdtemp(path.join(os.tmpdir(), 'supervision-pcaps-'));
     quietPcap = path.join(pcapDir, 'citizen-quiet.pcap');
     // Citizen and agent keep sending (quiet hums), as real phones do: every leg carries audio in every mode,
@@ -53,10 +53,10 @@ describe('supervision: listen, whisper, barge, take over, release (real Asterisk
     citizenTap = await RtpTap.start(citizenRtp!);
     supervisorTap = await RtpTap.start(supRtp!, { talk: { hz: SUPERVISOR_TONE_HZ, amplitude: 8_000 } });
     deskTap = await RtpTap.start(deskRtp!, { talk: { hz: SUPERVISOR_TONE_HZ, amplitude: 8_000 } });
-    agentPhone = await startSippUas({ scenarioFile: path.join(SCENARIOS, 'supervisor-monitored-agent.xml'), variables: { RTP_PORT: agentRtp!, TALK_MS: 600_000 }, localPort: agentSip!, mediaPort: agentMedia!, timeoutMs: 900_000 });
-    supervisorPhone = await startSippUas({ scenarioFile: path.join(SCENARIOS, 'supervisor-phone.xml'), variables: { RTP_PORT: supRtp!, TALK_MS: 600_000 }, localPort: supSip!, mediaPort: supMedia!, timeoutMs: 900_000 });
+    agentPhone = await startSippUas({ scenarioFile: path.join(SCENARIOS, 'supervisor-monitored-agent.xml'), variables: { RTP_PORT: agentRtp!, TALK_MS: 600_000 }, localPort: agentSip!, timeoutMs: 900_000 });
+    supervisorPhone = await startSippUas({ scenarioFile: path.join(SCENARIOS, 'supervisor-phone.xml'), variables: { RTP_PORT: supRtp!, TALK_MS: 600_000 }, localPort: supSip!, timeoutMs: 900_000 });
     // A second seat whose phone the supervisor puts down by themselves after 5 s.
-    deskPhone = await startSippUas({ scenarioFile: path.join(SCENARIOS, 'supervisor-phone.xml'), variables: { RTP_PORT: deskRtp!, TALK_MS: 5_000 }, localPort: deskSip!, mediaPort: deskMedia!, timeoutMs: 900_000 });
+    deskPhone = await startSippUas({ scenarioFile: path.join(SCENARIOS, 'supervisor-phone.xml'), variables: { RTP_PORT: deskRtp!, TALK_MS: 5_000 }, localPort: deskSip!, timeoutMs: 900_000 });
     h = await startCallControlHarness('supervision', { rtpFrom: 38_000, rtpPorts: 100, withApi: true });
     await publishFlowOnLines(h.db, 'direct', DIRECT_FLOW);
     await h.db.query(`UPDATE acd_skills SET ring_timeout_seconds = 15, wrap_up_seconds = 2, announce_every_seconds = 600, max_wait_seconds = 3600`);
@@ -96,7 +96,7 @@ describe('supervision: listen, whisper, barge, take over, release (real Asterisk
     await waitFor(async () => (await h.commands.send('agent.set-state', { agentId: 'a1', state: 'ready', requestedBy: 'test' })).ok, 20_000, 'a1 to be ready');
   };
   const citizen = async (caller: string, holdMs: number): Promise<SippRunResult> => {
-    const [sipPort, mediaPort] = (await findFreePorts(2)) as [number, number];
+    const [sipPort] = (await findFreePorts(1)) as [number];
     return runSipp({
       scenarioFile: path.join(SCENARIOS, 'supervisor-monitored-citizen.xml'),
       variables: { AUDIO_PCAP: quietPcap, HOLD_MS: holdMs },
@@ -104,7 +104,6 @@ describe('supervision: listen, whisper, barge, take over, release (real Asterisk
       remoteHost: '127.0.0.1',
       remotePort: h.asterisk.sipPort,
       localPort: sipPort,
-      mediaPort,
       keys: { caller, rtp_port: citizenTap.port },
       timeoutMs: holdMs + 60_000,
     });

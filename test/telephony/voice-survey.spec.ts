@@ -53,7 +53,7 @@ describe('voice survey calls (real Asterisk, call-control, SIPp citizens via the
   const campaign = new Map<string, Campaign>();
 
   beforeAll(async () => {
-    const [uasPort, uasMedia] = (await findFreePorts(2)) as [number, number];
+    const [uasPort] = (await findFreePorts(1)) as [number];
     citizens = await startSippUas({
       scenarioFile: SURVEY_CITIZEN,
       variables: {
@@ -68,7 +68,6 @@ describe('voice survey calls (real Asterisk, call-control, SIPp citizens via the
         PRESS_INVALID_THEN_VALID: dtmfSequenceXml('03', 4_000),
       },
       localPort: uasPort,
-      mediaPort: uasMedia,
       timeoutMs: 900_000,
     });
     h = await startCallControlHarness('voice-survey', {
@@ -275,7 +274,7 @@ describe('voice survey calls (real Asterisk, call-control, SIPp citizens via the
       await h.db.query(`UPDATE acd_skills SET announce_every_seconds = 600, max_wait_seconds = 3600`);
       for (const what of ['ivr-flows', 'lines', 'queues'] as const) expect(await h.commands.send('config.reload', { what, requestedBy: 'test' })).toMatchObject({ ok: true });
 
-      const [sipPort, mediaPort, rtpPort] = (await findFreePorts(3)) as [number, number, number];
+      const [sipPort, rtpPort] = (await findFreePorts(2)) as [number, number];
       const caller = runSipp({
         scenarioFile: SIPP_SCENARIOS.citizenTalk,
         variables: { PRE_DTMF_MS: 500, DTMF_SEQUENCE: '', POST_DTMF_MS: 15_000 },
@@ -283,7 +282,6 @@ describe('voice survey calls (real Asterisk, call-control, SIPp citizens via the
         remoteHost: '127.0.0.1',
         remotePort: h.asterisk.sipPort,
         localPort: sipPort,
-        mediaPort,
         keys: { caller: '13700000001', rtp_port: rtpPort },
         timeoutMs: 60_000,
       });

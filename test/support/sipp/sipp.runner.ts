@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
+import { findFreeUdpRange } from '@hotline/provisioning';
 import { writeDtmfPcap } from './dtmf-pcap.writer';
 
 /** The scenario files shipped next to this runner. */
@@ -32,10 +33,10 @@ export interface SippRunOptions {
   /** SIPp's SIP port (`-p`); distinct per concurrent SIPp process. */
   readonly localPort: number;
   /**
-   * SIPp's media port (`-mp`), where play_pcap_audio sends from. SIPp also binds mp+2
-   * (video), so give concurrent runs ports at least 4 apart; a taken port makes SIPp exit 254.
+   * SIPp's media port (`-mp`), where play_pcap_audio sends from. Leave it out: the runner then picks a
+   * free block (see {@link findFreeSippMediaPort}) and retries with another if SIPp still cannot bind it.
    */
-  readonly mediaPort: number;
+  readonly mediaPort?: number;
   /** Number of calls (`-m`, default 1). */
   readonly calls?: number;
   /** Calls per second (`-r`, default 10). */
@@ -96,6 +97,10 @@ export interface SippRunResult {
  * -trace_logs (files in workDir), -nostdin (no terminal under jest).
  */
 export async function runSipp(options: SippRunOptions): Promise<SippRunResult> {
+  return withMediaPortRetry(options.mediaPort, (mediaPort) => runSippOnce({ ...options, mediaPort }));
+}
+
+async function runSippOnce(options: SippRunOptions & { readonly mediaPort: number }): Promise<SippRunResult> {
   const workDir = options.workDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'sipp-')));
   const scenarioName = path.basename(options.scenarioFile, '.xml');
   const scenarioPath = path.join(workDir, `${scenarioName}.xml`);
@@ -141,7 +146,8 @@ export interface SippUasOptions {
   readonly scenarioFile: string;
   readonly variables?: Readonly<Record<string, string | number>>;
   readonly localPort: number;
-  readonly mediaPort: number;
+  /** As in {@link SippRunOptions.mediaPort}: best left out. */
+  readonly mediaPort?: number;
   /** Concurrent calls it takes (-l); SIPp silently refuses calls beyond it. */
   readonly callLimit?: number;
   readonly timeoutMs: number;
@@ -160,6 +166,10 @@ export interface SippUas {
  * points at its port) or citizens being called back. Stopped by the test that started it.
  */
 export async function startSippUas(options: SippUasOptions): Promise<SippUas> {
+  return withMediaPortRetry(options.mediaPort, (mediaPort) => startSippUasOnce({ ...options, mediaPort }));
+}
+
+async function startSippUasOnce(options: SippUasOptions & { readonly mediaPort: number }): Promise<SippUas> {
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'sipp-uas-'));
   const scenarioPath = path.join(workDir, path.basename(options.scenarioFile));
   await fs.writeFile(scenarioPath, prepareScenario(await fs.readFile(options.scenarioFile, 'utf8'), options.variables ?? {}));
@@ -204,6 +214,41 @@ export async function startSippUas(options: SippUasOptions): Promise<SippUas> {
       return lines;
     },
   };
+}
+
+/**
+ * SIPp binds its media port (`-mp`) and mp+2 (video) at start. Ports from the kernel's ephemeral range
+ * (32768–60999 here) race with Asterisk's RTP ranges and with every other test's sockets, which made SIPp
+ * exit 254 now and then under CI's parallel workers. Media blocks therefore come from 61000–65535, which
+ * neither the kernel nor our Asterisk instances hand out, starting at a random block so parallel workers
+ * rarely probe the same one.
+ */
+export async function findFreeSippMediaPort(): Promise<number> {
+  const blocks = Math.floor((MEDIA_PORTS_TO - MEDIA_PORTS_FROM + 1) / MEDIA_BLOCK);
+  const from = MEDIA_PORTS_FROM + MEDIA_BLOCK * Math.floor(Math.random() * blocks);
+  try {
+    return (await findFreeUdpRange(MEDIA_BLOCK, { from, to: MEDIA_PORTS_TO })).start;
+  } catch {
+    // Nothing free above the random start: the whole range from its bottom is the last word.
+    return (await findFreeUdpRange(MEDIA_BLOCK, { from: MEDIA_PORTS_FROM, to: MEDIA_PORTS_TO })).start;
+  }
+}
+
+const MEDIA_PORTS_FROM = 61_000;
+const MEDIA_PORTS_TO = 65_535;
+const MEDIA_BLOCK = 4;
+const MEDIA_PORT_ATTEMPTS = 3;
+
+/** Runs `start` with the caller's media port, or with picked ones, trying a fresh block when SIPp could not bind. */
+async function withMediaPortRetry<T>(requested: number | undefined, start: (mediaPort: number) => Promise<T>): Promise<T> {
+  if (requested !== undefined) return start(requested);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await start(await findFreeSippMediaPort());
+    } catch (error) {
+      if (!(error instanceof SippFatalError) || error.exitCode !== 254 || attempt >= MEDIA_PORT_ATTEMPTS) throw error;
+    }
+  }
 }
 
 /** SIPp could not run at all: exit 255 (fatal, e.g. scenario error) or 254 (could not bind its ports). */

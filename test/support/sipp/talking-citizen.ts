@@ -6,7 +6,7 @@ import { runSipp, SippRunResult, SIPP_SCENARIOS } from './sipp.runner';
  * stays on the line `holdMs` after Asterisk answers, unless the far end hangs up first. Ports are its own.
  */
 export async function talkingCitizen(asteriskSipPort: number, caller: string, holdMs: number, service = '12345'): Promise<SippRunResult> {
-  const [sipPort, mediaPort, rtpPort] = (await findFreePorts(3)) as [number, number, number];
+  const [sipPort, rtpPort] = (await findFreePorts(2)) as [number, number];
   return runSipp({
     scenarioFile: SIPP_SCENARIOS.citizenTalk,
     variables: { PRE_DTMF_MS: 500, DTMF_SEQUENCE: '', POST_DTMF_MS: holdMs },
@@ -14,7 +14,6 @@ export async function talkingCitizen(asteriskSipPort: number, caller: string, ho
     remoteHost: '127.0.0.1',
     remotePort: asteriskSipPort,
     localPort: sipPort,
-    mediaPort,
     keys: { caller, rtp_port: rtpPort },
     timeoutMs: holdMs + 60_000,
   });

@@ -105,10 +105,15 @@ export class CallLogRepository {
     return Promise.resolve();
   }
 
+  /** Waits (bounded) until everything buffered is in Postgres; false when it is not, e.g. Postgres is down. */
+  flushed(timeoutMs = 5_000): Promise<boolean> {
+    return this.timeline.drain(timeoutMs);
+  }
+
   /** Calls left open by a process that died or by an Asterisk that restarted (read at reconnect, not per call). */
   async listOpenCalls(): Promise<Array<{ id: string; channelId: string; startedAt: Date }>> {
     // Anything still buffered is written first, so a call that ended during a Postgres outage is not reopened.
-    await this.timeline.drain(5_000);
+    await this.flushed();
     const rows: Array<{ id: string; channel_id: string; started_at: Date }> = await this.dataSource.query(
       `SELECT id, channel_id, started_at FROM calls WHERE status <> 'ended'`,
     );

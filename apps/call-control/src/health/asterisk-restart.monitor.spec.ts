@@ -19,12 +19,21 @@ function monitorWith(runs: string[], openCalls: Array<{ id: string; channelId: s
   const published: Array<{ type: string; payload: unknown }> = [];
   const calls = {
     listOpenCalls: async () => openCalls,
+    flushed: async () => void order.push('flushed'),
     endedWithEvent: async (callId: string, _at: Date, _cause: number | null, causeText: string | null) => void written.push({ callId, causeText }),
   };
   const sessions = { get: (channelId: string) => (heldChannels.includes(channelId) ? { channelId } : undefined) };
   const callService = { callEnded: async (channelId: string, hangup: { causeText: string | null }) => void ended.push({ channelId, causeText: hangup.causeText }) };
   const events = { publish: async (type: string, _at: Date, payload: unknown) => void published.push({ type, payload }) };
-  const lostCalls = { markEndedInWindow: async () => [] as string[] };
+  const order: string[] = [];
+  const windows: Array<{ from: Date; to: Date }> = [];
+  const lostCalls = {
+    markEndedInWindow: async (from: Date, to: Date) => {
+      order.push('window');
+      windows.push({ from, to });
+      return ['shut-down'];
+    },
+  };
   const monitor = new AsteriskRestartMonitor(
     ari as never,
     ami as never,
@@ -37,7 +46,7 @@ function monitorWith(runs: string[], openCalls: Array<{ id: string; channelId: s
     events as never,
     lostCalls as never,
   );
-  return { monitor, store, ended, written, published };
+  return { monitor, store, ended, written, published, order, windows };
 }
 
 const channel = (id: string) => ({ id }) as AriChannel;
@@ -66,5 +75,23 @@ describe('AsteriskRestartMonitor', () => {
     expect(published.map((event) => event.type)).toEqual(['call.ended', 'system.alarm']);
     expect(JSON.parse(store.get('unit:health:asterisk')!)).toMatchObject({ alarm: 'asterisk_restart', raisedAt: '2026-12-01T08:00:00.000Z' });
     expect(monitor.alarm()).toEqual(alarm);
+  });
+
+  it('counts calls the shutdown hung up even when their ends were handled after the websocket closed', async () => {
+    jest.useFakeTimers({ now: new Date('2026-12-01T07:59:50Z') });
+    try {
+      const { monitor, order, windows } = monitorWith(['07:00:00', '07:59:55'], [], []);
+      await monitor.connected([]);
+      monitor.onApplicationBootstrap();
+      jest.advanceTimersByTime(1_000);
+      const alarm = await monitor.connected([]);
+      monitor.onApplicationShutdown();
+      // Seen connected last at 07:59:51; the window reaches the reconnect (the clock's 08:00:00), after a flush.
+      expect(windows).toEqual([{ from: new Date('2026-12-01T07:59:46Z'), to: new Date('2026-12-01T08:00:00Z') }]);
+      expect(order).toEqual(['flushed', 'window']);
+      expect(alarm?.lostCallIds).toEqual(['shut-down']);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

@@ -87,4 +87,10 @@ describe('RecordingFinaliser', () => {
     await stopping;
     expect(repository.finalise).toHaveBeenCalledWith('rec-1', expect.objectContaining({ durationMs: 7_020 }));
   });
+
+  it('leaves a call that ends once a stop began to the next start (its pool is closing)', async () => {
+    await finaliser.beforeApplicationShutdown();
+    await finaliser.finaliseCall('call-1', 'node-1.1');
+    expect(repository.listByCall).not.toHaveBeenCalled();
+  });
 });

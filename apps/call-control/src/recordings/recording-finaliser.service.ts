@@ -16,6 +16,8 @@ const POLL_MS = 100;
 export class RecordingFinaliser implements BeforeApplicationShutdown {
   private readonly logger = new Logger(RecordingFinaliser.name);
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Set once a graceful stop began: its database pool is about to close, so new work is left to sweep(). */
+  private stopping = false;
 
   constructor(
     private readonly recordings: RecordingRepository,
@@ -34,6 +36,10 @@ export class RecordingFinaliser implements BeforeApplicationShutdown {
     const key = `call:${callId}`;
     const running = this.inFlight.get(key);
     if (running) return running;
+    if (this.stopping) {
+      this.logger.warn(`Call ${callId} ended while stopping: its recordings are finalised by the next start's sweep`);
+      return Promise.resolve();
+    }
     const work = (async () => {
       try {
         await ready;
@@ -57,6 +63,7 @@ export class RecordingFinaliser implements BeforeApplicationShutdown {
 
   /** A graceful stop finishes the finalisations under way (their files appear within moments of hangup). */
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     if (this.inFlight.size === 0) return;
     this.logger.log(`Waiting for ${this.inFlight.size} recording(s) to be finalised before stopping`);
     // Bounded: a call whose end cannot reach Postgres (outage) is left to the next process's sweep().
