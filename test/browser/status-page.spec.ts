@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
-import type { HotlineEvent, HotlineEventPayloads, HotlineEventType } from '@hotline/realtime';
+import { asteriskAlarmKey, type HotlineEvent, type HotlineEventPayloads, type HotlineEventType } from '@hotline/realtime';
 import { ApiTestServer, REPO_ROOT, startApiTestServer } from '../support/api-test-server';
 import { ensureWebBuild } from '../support/web-build';
 import { CHROMIUM_ARGS } from '../support/browser-session';
@@ -99,6 +99,18 @@ describe('status page (Chromium against the api in-process)', () => {
 
     // Logged in as a supervisor: the reason ARI is down, sent with the token.
     await page.locator('[data-testid="health-ari"]', { hasText: 'ECONNREFUSED' }).waitFor({ timeout: 5_000 });
+
+    // An Asterisk restart call-control recorded (it keeps the alarm in Redis): shown to staff for a day.
+    await api.redis.set(
+      asteriskAlarmKey(api.config.REDIS_PREFIX),
+      JSON.stringify({ alarm: 'asterisk_restart', severity: 'critical', message: 'Asterisk restarted; 3 call(s) lost', asteriskStartedAt: 'b', previousAsteriskStartedAt: 'a', lostCallIds: ['x', 'y', 'z'], raisedAt: new Date().toISOString() }),
+    );
+    await page.locator('[data-testid="health-refresh"]').click();
+    await page.locator('[data-testid="health-alarm"]', { hasText: '中断通话 3 个' }).waitFor({ timeout: 5_000 });
+    await page.screenshot({ path: join(ARTIFACTS, 'status-alarm.zh-CN.png'), animations: 'disabled' });
+    await api.redis.del(asteriskAlarmKey(api.config.REDIS_PREFIX));
+    await page.locator('[data-testid="health-refresh"]').click();
+    await page.locator('[data-testid="health-alarm"]').waitFor({ state: 'detached', timeout: 5_000 });
 
     // The call already on record.
     await rows.first().waitFor();

@@ -103,7 +103,16 @@ describe('work desks (Chromium against the api in-process): unit portal, review,
     await page.locator('[data-testid="queue-grid"] tr.el-table__row', { hasText: 'general' }).waitFor({ timeout: 1_000 });
     await page.locator('[data-testid="agent-grid"]', { hasText: '1001' }).waitFor();
     await expect(page.locator('[data-testid="tile-waiting"]').textContent()).resolves.toContain('3');
+
+    // call-control's alarm after an Asterisk restart reaches the wall at once, and stays until dismissed.
+    const message = 'Asterisk restarted (run of 2026-12-02 08:00:00 replaced by 2026-12-02 09:00:00); 2 call(s) lost';
+    await api.publish(envelope('system.alarm', { alarm: 'asterisk_restart', severity: 'critical', message, asteriskStartedAt: '2026-12-02 09:00:00', previousAsteriskStartedAt: '2026-12-02 08:00:00', lostCallIds: [callId] }));
+    const alarm = page.locator('[data-testid="wallboard-alarm"]', { hasText: '2 call(s) lost' });
+    await alarm.waitFor({ timeout: 1_000 });
+    await expect(alarm.textContent()).resolves.toContain('系统告警');
     await page.screenshot({ path: join(ARTIFACTS, 'wallboard.zh-CN.png'), animations: 'disabled' });
+    await alarm.locator('.el-alert__close-btn').click();
+    await alarm.waitFor({ state: 'detached' });
 
     // Wall mode: no header, big numbers; Escape leaves it.
     await page.locator('[data-testid="wall-mode"]').click();

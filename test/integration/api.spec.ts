@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { ApiErrorDto, CallListDto, CallSummaryDto, HealthDto } from '@hotline/contracts';
-import type { HotlineEvent } from '@hotline/realtime';
+import { asteriskAlarmKey, type HotlineEvent } from '@hotline/realtime';
 import { DEMO_PASSWORD, seedDemoData } from '@hotline/auth';
 import { ApiTestServer, startApiTestServer } from '../support/api-test-server';
 import { SseTestClient } from '../support/sse-test-client';
@@ -101,6 +101,25 @@ describe('api (in-process, real Postgres and Redis, Asterisk down)', () => {
       const agent = await fetch(`${api.url}/api/health`, { headers: { authorization: `Bearer ${await tokenOf('agent')}` } });
       expect(agent.status).toBe(503);
       expect(((await agent.json()) as HealthDto).details.ari).toEqual({ status: 'down' });
+    });
+
+    it("shows supervisors the last day's Asterisk alarm (kept by call-control in Redis), nobody else, and not an old one", async () => {
+      const key = asteriskAlarmKey(api.config.REDIS_PREFIX);
+      const kept = { alarm: 'asterisk_restart', severity: 'critical', message: 'Asterisk restarted; 2 call(s) lost', asteriskStartedAt: 'b', previousAsteriskStartedAt: 'a', lostCallIds: ['c1', 'c2'] };
+      await api.redis.set(key, JSON.stringify({ ...kept, raisedAt: new Date(Date.now() - 60_000).toISOString() }));
+      try {
+        const asSupervisor = (await (await fetch(`${api.url}/api/health`, { headers: { authorization: `Bearer ${await tokenOf('supervisor')}` } })).json()) as HealthDto;
+        expect(asSupervisor.alarms).toEqual([{ alarm: 'asterisk_restart', severity: 'critical', message: kept.message, raisedAt: expect.any(String), lostCalls: 2 }]);
+        const asAgent = (await (await fetch(`${api.url}/api/health`, { headers: { authorization: `Bearer ${await tokenOf('agent')}` } })).json()) as HealthDto;
+        expect(asAgent.alarms).toBeUndefined();
+        expect(((await (await get('/api/health')).json()) as HealthDto).alarms).toBeUndefined();
+
+        await api.redis.set(key, JSON.stringify({ ...kept, raisedAt: new Date(Date.now() - 25 * 3_600_000).toISOString() }));
+        const dayOld = (await (await fetch(`${api.url}/api/health`, { headers: { authorization: `Bearer ${await tokenOf('admin')}` } })).json()) as HealthDto;
+        expect(dayOld.alarms).toBeUndefined();
+      } finally {
+        await api.redis.del(key);
+      }
     });
 
     it('refuses a bad token with 401 and the reason rather than answering as if anonymous', async () => {

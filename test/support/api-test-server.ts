@@ -18,6 +18,8 @@ export interface ApiTestServer {
   /** The api's own data source: migrated, ready for fixtures. */
   dataSource: DataSource;
   publish(event: HotlineEvent): Promise<number>;
+  /** A client of the machine's Redis, for fixtures under the api's prefix. */
+  redis: Redis;
   close(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export async function startApiTestServer(label: string, overrides: Record<string
     config,
     database,
     dataSource: app.get(DataSource),
+    redis: publisher,
     publish: (event) => publisher.publish(hotlineEventChannel(config.REDIS_PREFIX), JSON.stringify(event)),
     close: async () => {
       try {

@@ -15,10 +15,21 @@ export interface HealthComponentDto {
 
 export type HealthComponentsDto = Partial<Record<HealthComponentName, HealthComponentDto>>;
 
+/** A platform alarm raised recently (an Asterisk restart that lost calls): shown to staff until it ages out. */
+export interface HealthAlarmDto {
+  alarm: string;
+  severity: 'critical' | 'warning';
+  message: string;
+  raisedAt: string;
+  lostCalls: number;
+}
+
 export interface HealthDto {
   /** `ok` with HTTP 200 when every component is up; otherwise HTTP 503. */
   status: 'ok' | 'error' | 'shutting_down';
   info?: HealthComponentsDto;
   error?: HealthComponentsDto;
   details: HealthComponentsDto;
+  /** Supervisors and admins only; absent for anyone else. Alarms do not change `status`: the component is back. */
+  alarms?: HealthAlarmDto[];
 }

@@ -150,6 +150,8 @@ export interface AgentStateChangedPayload {
   reason: string | null;
   seat: string | null;
   callId: string | null;
+  /** On a change to wrap_up: when call-control will make the agent ready again. */
+  wrapUpEndsAt?: string | null;
 }
 
 export interface QueueStatsPayload {

@@ -58,12 +58,13 @@ export interface HotlineEvent<T extends HotlineEventType = HotlineEventType> {
   payload: HotlineEventPayloads[T];
 }
 
-/** The Redis pub/sub channel all hotline events go out on, namespaced per deployment. */
 /** Who is monitoring which call: for the floor's supervisors only, since listening in is silent to the agent. */
 export function isSupervisorOnlyEvent(event: HotlineEvent): boolean {
-  return event.type === 'supervision.changed' || event.type === 'supervision.released';
+  // Alarms name lost calls and internal run times: the floor's staff act on them, agents cannot.
+  return event.type === 'supervision.changed' || event.type === 'supervision.released' || event.type === 'system.alarm';
 }
 
+/** The Redis pub/sub channel all hotline events go out on, namespaced per deployment. */
 export function hotlineEventChannel(prefix: string): string {
   return `${prefix}:events`;
 }

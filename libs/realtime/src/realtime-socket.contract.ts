@@ -83,6 +83,8 @@ export interface AgentStateView {
   seat: string | null;
   callId: string | null;
   since: string;
+  /** In wrap_up: when it ends (null when unknown, e.g. states logged before this was recorded). */
+  wrapUpEndsAt?: string | null;
 }
 
 /** The logged-in user's own ACD agent (acd_agents.user_id), with its last state from the state log. */
@@ -93,6 +95,8 @@ export interface OwnAgentView {
   seat: string | null;
   callId: string | null;
   since: string | null;
+  /** In wrap_up: when it ends, so a reloaded desktop counts down from the record. */
+  wrapUpEndsAt: string | null;
 }
 
 /** Sent on every (re)connection: the client replaces its live state with it, so a blip loses nothing. */

@@ -20,3 +20,13 @@ export interface SystemAlarmEventPayloads {
 }
 
 export const SYSTEM_ALARM_EVENT_TYPES: ReadonlyArray<keyof SystemAlarmEventPayloads> = ['system.alarm'];
+
+/** The last alarm as call-control keeps it in Redis, for the api's health report. */
+export interface KeptSystemAlarm extends SystemAlarmPayload {
+  raisedAt: string;
+}
+
+/** Where call-control keeps the last Asterisk alarm; the api reads it. */
+export function asteriskAlarmKey(prefix: string): string {
+  return `${prefix}:health:asterisk`;
+}

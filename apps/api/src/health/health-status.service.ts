@@ -3,6 +3,7 @@ import { HealthCheckResult, HealthCheckService, HealthIndicatorResult, TypeOrmHe
 import type { HealthComponentsDto, HealthDto } from '@hotline/contracts';
 import { Actor, hasRole, Role } from '@hotline/org';
 import { RedisHealthIndicator } from './redis-health.indicator';
+import { SystemAlarmReader } from './system-alarm.reader';
 import { TelephonyHealthIndicator } from './telephony-health.indicator';
 
 /**
@@ -32,6 +33,7 @@ export class HealthStatusService {
     private readonly postgres: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly telephony: TelephonyHealthIndicator,
+    private readonly alarms: SystemAlarmReader,
   ) {}
 
   /** The components' state, whether up or down (the caller decides the HTTP status). */
@@ -44,7 +46,10 @@ export class HealthStatusService {
   /** The report as the viewer may see it: the details for supervisors and admins, up/down for anyone else. */
   async reportFor(viewer: Actor | null): Promise<HealthDto> {
     const result = (await this.check()) as HealthDto;
-    if (viewer && hasRole(viewer, ...DETAIL_ROLES)) return result;
+    if (viewer && hasRole(viewer, ...DETAIL_ROLES)) {
+      const alarms = await this.alarms.recent();
+      return alarms.length > 0 ? { ...result, alarms } : result;
+    }
     return { status: result.status, info: statusOnly(result.info), error: statusOnly(result.error), details: statusOnly(result.details) ?? {} };
   }
 

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { AuthModule } from '@hotline/auth';
+import { CLOCK, SystemClock } from '@hotline/common';
 import { APP_CONFIG, AppConfig } from '@hotline/config';
 import { HealthController } from './health.controller';
 import { HealthStatusService } from './health-status.service';
 import { HealthViewerGuard } from './health-viewer.guard';
 import { RedisHealthIndicator } from './redis-health.indicator';
+import { SystemAlarmReader } from './system-alarm.reader';
 import { TelephonyHealthIndicator } from './telephony-health.indicator';
 import { AmiHealthProbe, AriHealthProbe } from '@hotline/telephony';
 
@@ -34,7 +36,9 @@ const PROBE_TIMEOUT_MS = 1_500;
           timeoutMs: PROBE_TIMEOUT_MS,
         }),
     },
+    { provide: CLOCK, useClass: SystemClock },
     RedisHealthIndicator,
+    SystemAlarmReader,
     TelephonyHealthIndicator,
     HealthStatusService,
     HealthViewerGuard,

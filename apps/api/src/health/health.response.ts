@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { HealthComponentDto, HealthComponentsDto, HealthDto } from '@hotline/contracts';
+import type { HealthAlarmDto, HealthComponentDto, HealthComponentsDto, HealthDto } from '@hotline/contracts';
 
 export class HealthComponentResponse implements HealthComponentDto {
   @ApiProperty({ enum: ['up', 'down'] })
@@ -29,6 +29,23 @@ export class HealthComponentsResponse implements HealthComponentsDto {
   ami?: HealthComponentResponse;
 }
 
+export class HealthAlarmResponse implements HealthAlarmDto {
+  @ApiProperty({ example: 'asterisk_restart' })
+  alarm!: string;
+
+  @ApiProperty({ enum: ['critical', 'warning'] })
+  severity!: 'critical' | 'warning';
+
+  @ApiProperty({ example: 'Asterisk restarted (run of 2026-12-01 08:00:00 replaced by 2026-12-01 09:12:03); 4 call(s) lost' })
+  message!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  raisedAt!: string;
+
+  @ApiProperty({ example: 4, description: 'Calls that were up when it happened (ended with cause asterisk_restart)' })
+  lostCalls!: number;
+}
+
 export class HealthResponse implements HealthDto {
   @ApiProperty({ enum: ['ok', 'error', 'shutting_down'], description: '`ok` (HTTP 200) only when every component is up' })
   status!: 'ok' | 'error' | 'shutting_down';
@@ -41,4 +58,7 @@ export class HealthResponse implements HealthDto {
 
   @ApiProperty({ type: HealthComponentsResponse, description: 'Every component' })
   details!: HealthComponentsResponse;
+
+  @ApiPropertyOptional({ type: [HealthAlarmResponse], description: 'Supervisors and admins: alarms of the last 24 h (they do not change status)' })
+  alarms?: HealthAlarmResponse[];
 }

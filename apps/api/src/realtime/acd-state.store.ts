@@ -51,6 +51,7 @@ export class AcdStateStore {
         seat: change.seat,
         callId: change.callId,
         since: event.occurredAt,
+        wrapUpEndsAt: change.wrapUpEndsAt ?? null,
       });
     }
   }

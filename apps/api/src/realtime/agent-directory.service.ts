@@ -21,10 +21,10 @@ export class AgentDirectory {
   constructor(private readonly dataSource: DataSource) {}
 
   async ownAgent(userId: string): Promise<OwnAgentView | null> {
-    const rows = await this.whenInstalled<{ id: string; state: string | null; reason: string | null; seat: string | null; call_id: string | null; at: Date | null }>(
-      `SELECT a.id, s.state, s.reason, s.seat, s.call_id, s.at
+    const rows = await this.whenInstalled<{ id: string; state: string | null; reason: string | null; seat: string | null; call_id: string | null; at: Date | null; wrap_until: Date | null }>(
+      `SELECT a.id, s.state, s.reason, s.seat, s.call_id, s.at, s.wrap_until
          FROM acd_agents a
-         LEFT JOIN LATERAL (SELECT state, reason, seat, call_id, at FROM acd_agent_state_log l WHERE l.agent_id = a.id ORDER BY at DESC LIMIT 1) s ON true
+         LEFT JOIN LATERAL (SELECT state, reason, seat, call_id, at, wrap_until FROM acd_agent_state_log l WHERE l.agent_id = a.id ORDER BY at DESC LIMIT 1) s ON true
         WHERE a.user_id = $1 AND a.active`,
       [userId],
     );
@@ -37,18 +37,27 @@ export class AgentDirectory {
       seat: row.seat,
       callId: row.call_id,
       since: row.at ? new Date(row.at).toISOString() : null,
+      wrapUpEndsAt: row.state === 'wrap_up' && row.wrap_until ? new Date(row.wrap_until).toISOString() : null,
     };
   }
 
   /** Every active agent's latest state: the wallboard's grid after a (re)connect. */
   async agentStates(): Promise<AgentStateView[]> {
-    const rows = await this.whenInstalled<{ agent_id: string; state: string; reason: string | null; seat: string | null; call_id: string | null; at: Date }>(
-      `SELECT DISTINCT ON (l.agent_id) l.agent_id, l.state, l.reason, l.seat, l.call_id, l.at
+    const rows = await this.whenInstalled<{ agent_id: string; state: string; reason: string | null; seat: string | null; call_id: string | null; at: Date; wrap_until: Date | null }>(
+      `SELECT DISTINCT ON (l.agent_id) l.agent_id, l.state, l.reason, l.seat, l.call_id, l.at, l.wrap_until
          FROM acd_agent_state_log l JOIN acd_agents a ON a.id = l.agent_id AND a.active
         ORDER BY l.agent_id, l.at DESC`,
       [],
     );
-    return rows.map((row) => ({ agentId: row.agent_id, state: row.state, reason: row.reason, seat: row.seat, callId: row.call_id, since: new Date(row.at).toISOString() }));
+    return rows.map((row) => ({
+      agentId: row.agent_id,
+      state: row.state,
+      reason: row.reason,
+      seat: row.seat,
+      callId: row.call_id,
+      since: new Date(row.at).toISOString(),
+      wrapUpEndsAt: row.state === 'wrap_up' && row.wrap_until ? new Date(row.wrap_until).toISOString() : null,
+    }));
   }
 
   private async whenInstalled<T>(sql: string, parameters: unknown[]): Promise<T[]> {

@@ -70,6 +70,11 @@ describe('RealtimeFanout', () => {
     expect(emitted.map(({ via, rooms, except }) => ({ via, rooms, except }))).toEqual([{ via: 'local', rooms: ['supervisors'], except: [] }]);
   });
 
+  it('sends platform alarms (lost calls, Asterisk run times) to the floor staff only', () => {
+    fanout.hotlineEvent(event('system.alarm', { alarm: 'asterisk_restart', severity: 'critical', message: 'm', asteriskStartedAt: 'b', previousAsteriskStartedAt: 'a', lostCallIds: ['c1'] }));
+    expect(emitted.map(({ via, rooms, except }) => ({ via, rooms, except }))).toEqual([{ via: 'local', rooms: ['supervisors'], except: [] }]);
+  });
+
   it('sends queue stats and agent states to the wallboard group (and the agent), never to call rooms', () => {
     fanout.hotlineEvent(event('agent.state-changed', { agentId: 'u7', state: 'ready', previousState: 'wrap_up', reason: null, seat: '1001', callId: null }));
     fanout.hotlineEvent(event('queue.stats', { skill: 'general', waiting: 1 }));

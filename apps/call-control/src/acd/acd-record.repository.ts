@@ -23,8 +23,8 @@ export class AcdRecordRepository {
   ) {}
 
   /** Written behind the ACD by the timeline writer: a state change never waits for (or fails with) Postgres. */
-  async logAgentState(agentId: string, state: AgentStateName, reason: string | null, seat: string | null, callId: string | null, at: Date): Promise<void> {
-    this.timeline.write({ op: 'agent-state', entryId: randomUUID(), agentId, state, reason: reason || null, seat: seat || null, callId: callId || null, at: at.toISOString() });
+  async logAgentState(agentId: string, state: AgentStateName, reason: string | null, seat: string | null, callId: string | null, at: Date, wrapUntil: Date | null = null): Promise<void> {
+    this.timeline.write({ op: 'agent-state', entryId: randomUUID(), agentId, state, reason: reason || null, seat: seat || null, callId: callId || null, at: at.toISOString(), wrapUntil: wrapUntil?.toISOString() ?? null });
   }
 
   /** Written behind the call with its timeline (CallTimelineWriter): the ACD never waits for Postgres here. */

@@ -485,7 +485,9 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
     const wrapUpMs = (settings?.wrapUpSeconds ?? 0) * 1_000;
     const transition = await this.state.endTalk(entry.agentId, entry.id, now.getTime() + wrapUpMs, now.getTime());
     if (transition.next !== transition.previous) {
-      await this.presence.changed(entry.agentId, transition.previous, transition.next as AgentStateName, by === 'agent' ? 'agent-hung-up' : by === 'supervisor' ? 'taken-over' : null, agent?.seat ?? null, entry.talkCallId || entry.callId || null);
+      const reason = by === 'agent' ? 'agent-hung-up' : by === 'supervisor' ? 'taken-over' : null;
+      const wrapUntil = transition.next === 'wrap_up' ? new Date(now.getTime() + wrapUpMs) : null;
+      await this.presence.changed(entry.agentId, transition.previous, transition.next as AgentStateName, reason, agent?.seat ?? null, entry.talkCallId || entry.callId || null, wrapUntil);
     }
     if (entry.connectedAt > 0) await this.state.recordHandleTime(entry.skill, (now.getTime() - entry.connectedAt + wrapUpMs) / 1_000);
     if (transition.next === 'wrap_up') setTimeout(() => void this.tick(), wrapUpMs + 50).unref();

@@ -57,16 +57,19 @@ export class AgentPresenceService {
     return { state: next };
   }
 
-  /** Records and publishes a transition; when it made an agent available, the ACD matches at once. */
-  async changed(agentId: string, previous: AgentStateName, next: AgentStateName, reason: string | null, seat: string | null, callId: string | null): Promise<void> {
+  /**
+   * Records and publishes a transition; when it made an agent available, the ACD matches at once.
+   * `wrapUntil`: the end of the wrap-up this change starts, for desktops to count down even after a reload.
+   */
+  async changed(agentId: string, previous: AgentStateName, next: AgentStateName, reason: string | null, seat: string | null, callId: string | null, wrapUntil: Date | null = null): Promise<void> {
     const at = this.clock.now();
     try {
-      await this.records.logAgentState(agentId, next, reason, seat, callId, at);
+      await this.records.logAgentState(agentId, next, reason, seat, callId, at, wrapUntil);
     } catch (error) {
       // The live state is already in Redis; the history row is for reports. Logged, not thrown into call handling.
       this.logger.error(`Could not log agent ${agentId} → ${next}: ${(error as Error).message}`);
     }
-    await this.events.publish('agent.state-changed', at, { agentId, state: next, previousState: previous, reason, seat, callId });
+    await this.events.publish('agent.state-changed', at, { agentId, state: next, previousState: previous, reason, seat, callId, wrapUpEndsAt: wrapUntil?.toISOString() ?? null });
     if (next === 'ready') for (const listener of this.readyListeners) listener();
   }
 }

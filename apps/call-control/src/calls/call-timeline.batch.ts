@@ -53,6 +53,8 @@ export interface AgentStateOp {
   seat: string | null;
   callId: string | null;
   at: string;
+  /** Set on a change to wrap_up: when it ends. Absent in ops buffered before this field existed. */
+  wrapUntil?: string | null;
 }
 
 export type TimelineOp = OpenCallOp | UpdateCallOp | CallEventOp | QueueRecordOp | AgentStateOp;
@@ -158,12 +160,12 @@ export async function applyTimelineBatch(client: PoolClient, ops: TimelineOp[], 
     if (agentStates.length > 0) {
       // In the order the states changed (the history is read newest id first).
       await client.query(
-        `INSERT INTO acd_agent_state_log (entry_id, agent_id, state, reason, seat, call_id, at)
-         SELECT x.entry_id, x.agent_id, x.state, x.reason, x.seat, x.call_id, x.at
-           FROM jsonb_to_recordset($1::jsonb) AS x(ord integer, entry_id uuid, agent_id text, state text, reason text, seat text, call_id uuid, at timestamptz)
+        `INSERT INTO acd_agent_state_log (entry_id, agent_id, state, reason, seat, call_id, at, wrap_until)
+         SELECT x.entry_id, x.agent_id, x.state, x.reason, x.seat, x.call_id, x.at, x.wrap_until
+           FROM jsonb_to_recordset($1::jsonb) AS x(ord integer, entry_id uuid, agent_id text, state text, reason text, seat text, call_id uuid, at timestamptz, wrap_until timestamptz)
           ORDER BY x.ord
          ON CONFLICT (entry_id) DO NOTHING`,
-        [JSON.stringify(agentStates.map((op, ord) => ({ ord, entry_id: op.entryId, agent_id: op.agentId, state: op.state, reason: op.reason, seat: op.seat, call_id: op.callId, at: op.at })))],
+        [JSON.stringify(agentStates.map((op, ord) => ({ ord, entry_id: op.entryId, agent_id: op.agentId, state: op.state, reason: op.reason, seat: op.seat, call_id: op.callId, at: op.at, wrap_until: op.wrapUntil ?? null })))],
       );
     }
     await client.query('COMMIT');

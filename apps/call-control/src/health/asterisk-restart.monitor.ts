@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import Redis from 'ioredis';
 import { CLOCK, Clock } from '@hotline/common';
 import { APP_CONFIG, AppConfig } from '@hotline/config';
-import type { SystemAlarmPayload } from '@hotline/realtime';
+import { asteriskAlarmKey, type KeptSystemAlarm, type SystemAlarmPayload } from '@hotline/realtime';
 import { REDIS_CLIENT } from '@hotline/redis';
 import { AMI_GATEWAY, AmiGateway, ARI_GATEWAY, AriChannel, AriGateway } from '@hotline/telephony';
 import { CallEventPublisher } from '../calls/call-event.publisher';
@@ -50,7 +50,7 @@ export class AsteriskRestartMonitor implements OnApplicationBootstrap, OnApplica
     private readonly lostCalls: LostCallRepository,
   ) {
     this.runKey = `${config.REDIS_PREFIX}:health:asterisk-run`;
-    this.alarmKey = `${config.REDIS_PREFIX}:health:asterisk`;
+    this.alarmKey = asteriskAlarmKey(config.REDIS_PREFIX);
   }
 
   onApplicationBootstrap(): void {
@@ -108,7 +108,8 @@ export class AsteriskRestartMonitor implements OnApplicationBootstrap, OnApplica
     this.lastAlarm = alarm;
     this.logger.error(alarm.message);
     const at = this.clock.now();
-    await this.redis.set(this.alarmKey, JSON.stringify({ ...alarm, raisedAt: at.toISOString() }));
+    const kept: KeptSystemAlarm = { ...alarm, raisedAt: at.toISOString() };
+    await this.redis.set(this.alarmKey, JSON.stringify(kept));
     await this.events.publish('system.alarm', at, alarm);
     return alarm;
   }

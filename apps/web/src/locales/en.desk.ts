@@ -178,6 +178,7 @@ const enDesk: DeskMessageSchema = {
     queues: 'Queues',
     agents: 'Agents',
     acdNotConnected: 'ACD not connected: waiting for call-control to publish queue and agent data',
+    alarm: 'System alarm ({time}): {message}',
     queue: 'Queue',
     staffed: 'Staffed',
     ready: 'Ready',

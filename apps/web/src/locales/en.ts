@@ -18,6 +18,8 @@ const en: MessageSchema = {
     checkedAt: 'Checked at {time}',
     refresh: 'Check now',
     unreachable: 'Cannot reach the server: {reason}',
+    alarm: 'Alarm ({time}): {message}',
+    alarmLostCalls: '{count} call(s) cut off, marked asterisk_restart',
     up: 'Up',
     down: 'Down',
     unknown: 'Unknown',

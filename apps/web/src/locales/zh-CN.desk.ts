@@ -218,6 +218,7 @@ const zhCNDesk = {
     queues: '队列',
     agents: '坐席状态',
     acdNotConnected: 'ACD 未连接：等待呼叫控制推送队列与坐席数据',
+    alarm: '系统告警（{time}）：{message}',
     queue: '队列',
     staffed: '签入',
     ready: '就绪',

@@ -17,6 +17,8 @@ const zhCN = {
     checkedAt: '检查于 {time}',
     refresh: '立即检查',
     unreachable: '无法连接到服务端：{reason}',
+    alarm: '告警（{time}）：{message}',
+    alarmLostCalls: '中断通话 {count} 个，已标记为 asterisk_restart',
     up: '正常',
     down: '故障',
     unknown: '未知',

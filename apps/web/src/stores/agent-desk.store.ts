@@ -65,7 +65,7 @@ export const useAgentDeskStore = defineStore('agent-desk', () => {
       case 'agent.state-changed': {
         const change = (event as HotlineEvent<'agent.state-changed'>).payload;
         if (agent.value && change.agentId === agent.value.agentId) {
-          agent.value = { ...agent.value, state: change.state, reason: change.reason, seat: change.seat, callId: change.callId, since: event.occurredAt };
+          agent.value = { ...agent.value, state: change.state, reason: change.reason, seat: change.seat, callId: change.callId, since: event.occurredAt, wrapUpEndsAt: change.wrapUpEndsAt ?? null };
         }
         return;
       }

@@ -27,6 +27,9 @@ export const useHealthStore = defineStore('health', () => {
   let soonTimer: ReturnType<typeof setTimeout> | undefined;
   let lastStarted = 0;
 
+  /** Recent platform alarms (supervisors and admins get them): the component is back up, but calls were lost. */
+  const alarms = computed(() => (unreachable.value ? [] : (report.value?.alarms ?? [])));
+
   const components = computed<ComponentHealth[]>(() =>
     HEALTH_COMPONENTS.map((name) => {
       const detail = unreachable.value ? undefined : report.value?.details[name];
@@ -76,5 +79,5 @@ export const useHealthStore = defineStore('health', () => {
     soonTimer = undefined;
   }
 
-  return { report, unreachable, checkedAt, checking, components, refresh, refreshSoon, startPolling, stopPolling };
+  return { report, unreachable, checkedAt, checking, components, alarms, refresh, refreshSoon, startPolling, stopPolling };
 });

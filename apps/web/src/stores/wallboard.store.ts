@@ -14,6 +14,8 @@ export const useWallboardStore = defineStore('wallboard', () => {
   const today = ref<CallCountsSnapshot>(emptyCounts());
   const acd = ref<AcdSnapshot | null>(null);
   const lastEventAt = ref<string | null>(null);
+  /** The last platform alarm pushed while the wall was open, until someone dismisses it. */
+  const alarm = ref<{ message: string; severity: 'critical' | 'warning'; occurredAt: string } | null>(null);
   /** Ids of the events already counted: a snapshot and a late event must not count one call twice. */
   const seen = new Set<string>();
 
@@ -86,6 +88,11 @@ export const useWallboardStore = defineStore('wallboard', () => {
         acd.value = { queues: queues.sort((a, b) => a.queue.localeCompare(b.queue)), agents: acd.value?.agents ?? [] };
         return;
       }
+      case 'system.alarm': {
+        const raised = (event as HotlineEvent<'system.alarm'>).payload;
+        alarm.value = { message: raised.message, severity: raised.severity, occurredAt: event.occurredAt };
+        return;
+      }
       case 'agent.state-changed': {
         const change = (event as HotlineEvent<'agent.state-changed'>).payload;
         const agents = (acd.value?.agents ?? []).filter((agent) => agent.agentId !== change.agentId);
@@ -98,5 +105,9 @@ export const useWallboardStore = defineStore('wallboard', () => {
     }
   }
 
-  return { liveCalls, today, acd, phases, queueTotals, waiting, lastEventAt, applySnapshot, applyEvent };
+  function dismissAlarm(): void {
+    alarm.value = null;
+  }
+
+  return { liveCalls, today, acd, phases, queueTotals, waiting, lastEventAt, alarm, applySnapshot, applyEvent, dismissAlarm };
 });

@@ -15,6 +15,7 @@ import { CreateSupervision1796108913016 } from './1796108913016-create-supervisi
 import { CreateCallTransfers1796108880249 } from './1796108880249-create-call-transfers';
 import { CallOrderLinksAndTimelineIds1796108887398 } from './1796108887398-call-order-links-and-timeline-ids';
 import { AgentStateEntryIds1796110393659 } from './1796110393659-agent-state-entry-ids';
+import { AgentStateWrapUntil1796300000000 } from './1796300000000-agent-state-wrap-until';
 
 /** Listed explicitly, in order: a migration exists only once it is reviewed and added here. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   CallOrderLinksAndTimelineIds1796108887398,
   CreateSupervision1796108913016,
   AgentStateEntryIds1796110393659,
+  AgentStateWrapUntil1796300000000,
 ];
