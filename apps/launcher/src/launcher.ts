@@ -8,6 +8,7 @@ import { AppProcessSupervisor } from './app-process.supervisor';
 import { renderBanner } from './launcher.banner';
 import { LauncherError, LauncherErrorCode } from './launcher.errors';
 import { provisionPostgres, redact } from './postgres.provisioner';
+import { operatorSettings } from './operator-settings';
 import { persistentSecret } from './persistent-secret';
 import { checkRedis } from './redis.probe';
 
@@ -146,8 +147,7 @@ export class Launcher {
   }
 
   private appEnvironment(databaseUrl: string, redisUrl: string, asterisk: AsteriskEndpoint, jwtSecret: string): Record<string, string> {
-    return {
-      PATH: this.hostEnv.PATH ?? '/usr/bin:/bin',
+    const decided: Record<string, string> = {
       NODE_ENV: 'production',
       DATABASE_URL: databaseUrl,
       REDIS_URL: redisUrl,
@@ -161,6 +161,7 @@ export class Launcher {
       HOTLINE_NUMBER: this.config.HOTLINE_NUMBER,
       JWT_SECRET: jwtSecret,
     };
+    return { PATH: this.hostEnv.PATH ?? '/usr/bin:/bin', ...operatorSettings(this.hostEnv, new Set(Object.keys(decided))), ...decided };
   }
 
   private dist(app: string): string {
