@@ -145,7 +145,7 @@ describe('satisfaction surveys (real Postgres, Redis, pg-boss and an SMPP server
     const token = (await http().post('/auth/login').send({ username: 'quality', password: DEMO_PASSWORD }).expect(200)).body.accessToken as string;
     const list = await http().get('/surveys/follow-ups?status=open').set('Authorization', `Bearer ${token}`).expect(200);
     const task = list.body.followUps.find((candidate: { orderId: string }) => candidate.orderId === order.id);
-    expect(task).toMatchObject({ round: 1, ratingLevel: 'dissatisfied', status: 'open', subject: '超市销售过期牛奶' });
+    expect(task).toMatchObject({ round: 1, ratingLevel: 'dissatisfied', status: 'open', subject: '超市销售过期牛奶', surveyChannel: 'sms', ratedAt: expect.any(String) });
     await http().post(`/surveys/follow-ups/${task.id}/classify`).set('Authorization', `Bearer ${token}`).send({ cause: 'nope', notes: 'x' }).expect(400);
     const classified = await http()
       .post(`/surveys/follow-ups/${task.id}/classify`)

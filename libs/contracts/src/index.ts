@@ -4,3 +4,4 @@ export * from './health.dto';
 export * from './live-event.dto';
 export * from './realtime.dto';
 export * from './work-order.dto';
+export * from './survey.dto';

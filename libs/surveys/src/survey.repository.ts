@@ -15,6 +15,11 @@ export interface SurveyOrderInfo {
   version: number;
 }
 
+/** A follow-up with its order and the rating that raised it (one row each: ratings are unique per order and round). */
+const FOLLOW_UP_COLUMNS = `f.id, f.order_id AS "orderId", o.number AS "orderNumber", o.subject, f.round, f.rating_level AS "ratingLevel",
+              r.survey_channel AS "surveyChannel", r.comment, r.rated_at AS "ratedAt", f.status,
+              f.cause, f.notes, f.created_at AS "createdAt", f.classified_at AS "classifiedAt"`;
+
 /** Surveys, attempts, SMS, opt-outs and follow-ups in Postgres; every method runs on the caller's statement runner. */
 @Injectable()
 export class SurveyRepository {
@@ -198,9 +203,9 @@ export class SurveyRepository {
 
   async followUps(tx: Sql, status: 'open' | 'classified' | null): Promise<FollowUpTask[]> {
     const { rows } = await tx.query<FollowUpTask>(
-      `SELECT f.id, f.order_id AS "orderId", o.number AS "orderNumber", o.subject, f.round, f.rating_level AS "ratingLevel", f.status,
-              f.cause, f.notes, f.created_at AS "createdAt", f.classified_at AS "classifiedAt"
+      `SELECT ${FOLLOW_UP_COLUMNS}
        FROM survey_follow_ups f JOIN work_orders o ON o.id = f.order_id
+       LEFT JOIN work_order_ratings r ON r.order_id = f.order_id AND r.round = f.round
        WHERE ($1::text IS NULL OR f.status = $1) ORDER BY f.created_at, f.id LIMIT 500`,
       [status],
     );
@@ -209,9 +214,9 @@ export class SurveyRepository {
 
   async followUp(tx: Sql, id: string): Promise<FollowUpTask | null> {
     const { rows } = await tx.query<FollowUpTask>(
-      `SELECT f.id, f.order_id AS "orderId", o.number AS "orderNumber", o.subject, f.round, f.rating_level AS "ratingLevel", f.status,
-              f.cause, f.notes, f.created_at AS "createdAt", f.classified_at AS "classifiedAt"
-       FROM survey_follow_ups f JOIN work_orders o ON o.id = f.order_id WHERE f.id = $1`,
+      `SELECT ${FOLLOW_UP_COLUMNS}
+       FROM survey_follow_ups f JOIN work_orders o ON o.id = f.order_id
+       LEFT JOIN work_order_ratings r ON r.order_id = f.order_id AND r.round = f.round WHERE f.id = $1`,
       [id],
     );
     return rows[0] ?? null;

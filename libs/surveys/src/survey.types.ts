@@ -77,6 +77,9 @@ export interface FollowUpTask {
   subject: string;
   round: number;
   ratingLevel: string;
+  surveyChannel: string | null;
+  comment: string | null;
+  ratedAt: Date | null;
   status: 'open' | 'classified';
   cause: FollowUpCauseKind | null;
   notes: string | null;

@@ -2,7 +2,10 @@ import type {
   ApiErrorDto,
   CategoryDto,
   DuplicateCheckDto,
+  FollowUpCause,
+  FollowUpDto,
   LoginResultDto,
+  OrderRatingDto,
   SlaPresetListDto,
   UnitDto,
   UserDto,
@@ -106,29 +109,4 @@ export interface CallRecordingDto {
   durationMs: number | null;
 }
 
-export type FollowUpCause = 'policy' | 'objective' | 'handling';
-
-/** As GET /api/surveys/follow-ups answers (libs/surveys FollowUpTask). */
-export interface FollowUpDto {
-  id: string;
-  orderId: string;
-  orderNumber: string;
-  subject: string;
-  round: number;
-  ratingLevel: string;
-  status: 'open' | 'classified';
-  cause: FollowUpCause | null;
-  notes: string | null;
-  createdAt: string;
-  classifiedAt: string | null;
-}
-
-/** As GET /api/work-orders/:id/ratings answers. */
-export interface OrderRatingDto {
-  round: number;
-  handlingLevel: string;
-  intakeLevel: string | null;
-  surveyChannel: string;
-  comment: string | null;
-  ratedAt: string;
-}
+export type { FollowUpCause, FollowUpDto, OrderRatingDto } from '@hotline/contracts';
