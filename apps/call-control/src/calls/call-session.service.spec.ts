@@ -22,6 +22,7 @@ class FakeAri implements Partial<AriGateway> {
   play = jest.fn(async () => undefined);
   stopPlayback = jest.fn(async () => undefined);
   hangup = jest.fn(async (channelId: string) => void this.calls.push(`hangup ${channelId}`));
+  listBridges = jest.fn(async () => []);
 }
 
 class FakeCallLog {
@@ -80,6 +81,7 @@ describe('CallSessionService', () => {
   let entries: Map<string, QueueEntry>;
   let ivrPositions: Map<string, { flow: string; version: number; node: string; vars: Record<string, string>; tags: Record<string, string> }>;
   let finaliser: { finaliseCall: jest.Mock };
+  let transfers: { onFailure: jest.Mock; callerLeft: jest.Mock; legEnded: jest.Mock; transfer: jest.Mock; readopt: jest.Mock; readoptWithAgent: jest.Mock };
   let service: CallSessionService;
   const clock: Clock = { now: () => new Date('2026-11-23T10:00:05.000Z') };
 
@@ -100,6 +102,14 @@ describe('CallSessionService', () => {
       citizenAnswered: jest.fn(async () => undefined),
     };
     finaliser = { finaliseCall: jest.fn(async () => undefined) };
+    transfers = {
+      onFailure: jest.fn(),
+      callerLeft: jest.fn(async () => undefined),
+      legEnded: jest.fn(() => false),
+      transfer: jest.fn(),
+      readopt: jest.fn(async () => false),
+      readoptWithAgent: jest.fn(async () => undefined),
+    };
     const ivr = { run: jest.fn(async (call: IvrCall, startAt?: string) => (ivrRuns.push({ call, startAt }), ivrExit())) };
     service = new CallSessionService(
       ari as unknown as AriGateway,
@@ -115,7 +125,7 @@ describe('CallSessionService', () => {
       { clear: jest.fn(async () => undefined), load: jest.fn(async (callId: string) => ivrPositions.get(callId) ?? null) } as unknown as IvrStateStore,
       acd as unknown as AcdService,
       { entry: jest.fn(async (id: string) => entries.get(id) ?? null) } as unknown as AcdStateStore,
-      { onFailure: jest.fn(), callerLeft: jest.fn(async () => undefined), legEnded: jest.fn(() => false), transfer: jest.fn() } as unknown as TransferService,
+      transfers as unknown as TransferService,
     );
   });
 
@@ -200,5 +210,24 @@ describe('CallSessionService', () => {
     expect(resumed.startAt).toBe('menu');
     expect(resumed.call.vars).toEqual({ orderNumber: '1' });
     expect(resumed.call.tags).toEqual({ caller: 'elderly' });
+  });
+
+  it('after a reconnect: leaves a caller who is with a transfer destination to the transfers (no IVR re-run, no queue), and resumes an agent transfer with the talk', async () => {
+    const inStasis = (id: string) => channel(id, { dialplan: { context: 'hotline-line', exten: '12315', priority: 6, app_name: 'Stasis', app_data: `hotline,inbound,12315,20261123/${id}` } });
+    const leg = channel('xfer-1', { state: 'Up', dialplan: { context: 'hotline-out', exten: '110', priority: 1, app_name: 'Stasis', app_data: 'hotline,transfer,call-t' } });
+    log.calls.set('with-110', { id: 'call-t', status: 'answered' });
+    log.calls.set('talking', { id: 'call-a', status: 'answered' });
+    // The IVR's last node is still in Redis for the transferred caller: re-running it would dial 110 again.
+    ivrPositions.set('call-t', { flow: 'default', version: 3, node: 'to-110', vars: {}, tags: {} });
+    entries.set('call-a', { id: 'call-a', state: 'connected', skill: 'consumer', agentId: 'a1' } as QueueEntry);
+    transfers.readopt.mockImplementation(async (session: { callId: string }) => session.callId === 'call-t');
+
+    await service.reconcile([inStasis('with-110'), inStasis('talking'), leg], 'hotline');
+    await settle();
+
+    expect(ivrRuns).toEqual([]);
+    expect(acd.enqueue).not.toHaveBeenCalled();
+    expect(transfers.readopt).toHaveBeenCalledWith(expect.objectContaining({ callId: 'call-t' }), expect.objectContaining({ legs: new Map([['call-t', leg]]) }));
+    expect(transfers.readoptWithAgent).toHaveBeenCalledWith(expect.objectContaining({ callId: 'call-a', phase: 'talk' }), { id: 'call-a', agentId: 'a1' }, expect.anything());
   });
 });

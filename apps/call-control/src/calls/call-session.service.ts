@@ -11,7 +11,7 @@ import { IvrStateStore } from '../ivr/ivr-state.store';
 import { IvrExit, IvrRunner } from '../ivr/ivr.runner';
 import { LineDirectory } from '../ivr/line.directory';
 import { RecordingFinaliser } from '../recordings/recording-finaliser.service';
-import { TransferService } from '../transfers/transfer.service';
+import { TransferService, TransferView, transferLegsByCall } from '../transfers/transfer.service';
 import { CallEventPublisher } from './call-event.publisher';
 import { CallLogRepository } from './call-log.repository';
 import { CallSession, CallSessionRegistry } from './call-session.registry';
@@ -238,6 +238,7 @@ export class CallSessionService {
       if (!this.sessions.get(open.channelId)) this.sessions.add(this.stubSession(open));
       await this.callEnded(open.channelId, { cause: null, causeText: 'Channel gone while call-control was disconnected' });
     }
+    const transfers: TransferView = { bridges: await this.ari.listBridges(), legs: transferLegsByCall(channelsInAsterisk, appName) };
     // Oldest first: re-adoption work (music, timers) follows the callers' arrival order.
     const callers = channelsInAsterisk
       .filter((channel) => channel.dialplan.app_name === 'Stasis' && channel.dialplan.app_data?.startsWith(`${appName},`))
@@ -249,17 +250,20 @@ export class CallSessionService {
         const line = kind === 'inbound' ? this.lineFor(dialed ?? channel.dialplan.exten) : null;
         const session = await this.openSession(channel, kind, dialed ?? channel.dialplan.exten, recording || null, line, recordedIds.get(channel.id));
         if (kind === 'outbound') session.callerNumber = dialed ?? null;
-        await this.readopt(session, kind === 'outbound' ? (entryId ?? '') : session.callId, line);
+        await this.readopt(session, kind === 'outbound' ? (entryId ?? '') : session.callId, line, transfers);
         this.logger.log(`Re-adopted channel ${channel.id} (call ${session.callId}, ${session.phase})`);
       });
     }
   }
 
-  private async readopt(session: CallSession, entryId: string, line: HotlineLine | null): Promise<void> {
+  private async readopt(session: CallSession, entryId: string, line: HotlineLine | null, transfers: TransferView): Promise<void> {
+    // First: a caller with (or being put through to) a transfer destination must not be queued or re-run.
+    if (await this.transfers.readopt(session, transfers)) return;
     const entry = await this.acdState.entry(entryId);
     if (entry && entry.state === 'connected') {
       session.phase = 'talk';
       session.entryId = entry.id;
+      await this.transfers.readoptWithAgent(session, { id: entry.id, agentId: entry.agentId }, transfers);
       return;
     }
     if (entry) {

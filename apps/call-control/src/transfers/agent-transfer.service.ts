@@ -3,13 +3,13 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@hotline/config';
 import { CLOCK, Clock, KeyedSerialQueue } from '@hotline/common';
 import type { HotlineCommandPayloads, TransferEventPayload, TransferEventPayloads } from '@hotline/realtime';
-import { ARI_GATEWAY, AriChannel, AriGateway, NORMAL_CLEARING } from '@hotline/telephony';
+import { ARI_GATEWAY, AriBridge, AriChannel, AriGateway, NORMAL_CLEARING } from '@hotline/telephony';
 import { AcdService, bridgeOf as acdBridgeOf } from '../acd/acd.service';
 import { AcdStateStore } from '../acd/acd-state.store';
 import { CallEventPublisher } from '../calls/call-event.publisher';
 import { CallLogRepository } from '../calls/call-log.repository';
 import { CallSession, CallSessionRegistry } from '../calls/call-session.registry';
-import { CallTransferRepository, TransferDestination, TransferOutcome } from './call-transfer.repository';
+import { CallTransferRepository, OpenCallTransfer, TransferDestination, TransferOutcome } from './call-transfer.repository';
 import { outboundEndpoint } from './dial-string';
 import {
   TransferCallNotConnectedError,
@@ -159,6 +159,42 @@ export class AgentTransferService implements OnModuleInit {
       await this.unhold(transfer, session);
       await this.publish('transfer.cancelled', transfer, session, 'cancelled', null);
     });
+  }
+
+  /**
+   * After a call-control restart, a talking call whose trail has an agent transfer open: take it back from
+   * what Asterisk shows (the destination's channel, who is in the call's bridge) so the agent can complete,
+   * conference or cancel as before. If the destination went while nobody watched, the citizen is back with
+   * the agent and the desktop is told the transfer failed.
+   */
+  async readopt(session: CallSession, open: OpenCallTransfer, entry: { id: string; agentId: string }, leg: AriChannel | null, bridges: AriBridge[]): Promise<void> {
+    const legId = leg?.id ?? null;
+    const acdBridgeId = acdBridgeOf(entry.id);
+    const inBridge = bridges.find((bridge) => bridge.id === acdBridgeId)?.channels ?? [];
+    const transfer: AgentTransfer = {
+      id: open.id,
+      callId: session.callId,
+      legId: legId ?? '',
+      mode: open.mode === 'blind' ? 'blind' : 'warm',
+      destination: open.destination,
+      agentId: open.agentId ?? entry.agentId,
+      acdBridgeId,
+      state: open.state,
+      held: !inBridge.includes(session.channelId),
+      agentGone: false,
+    };
+    await this.serially(session.callId, 'readopt', async () => {
+      if (!legId) {
+        await this.failed(transfer, session, open.state === 'dialling' ? 'failed' : 'destination_left', null);
+        this.logger.warn(`Transfer ${open.id} of call ${session.callId}: the destination left while call-control was away; the citizen is back with the agent`);
+        return;
+      }
+      this.byCall.set(transfer.callId, transfer);
+      this.byLeg.set(legId, transfer);
+      this.logger.log(`Re-adopted transfer ${open.id} of call ${session.callId} (${open.state}${transfer.held ? ', citizen on hold' : ''})`);
+    });
+    // It answered while call-control was away: that StasisStart is not sent again.
+    if (leg && transfer.state === 'dialling' && leg.state === 'Up') await this.answered(leg);
   }
 
   isLeg(channelId: string): boolean {

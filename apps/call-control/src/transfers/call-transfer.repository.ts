@@ -24,6 +24,15 @@ export interface NewCallTransfer {
   startedAt: Date;
 }
 
+/** A transfer the trail says is still going (dialling, consulting, three-way): what a restarted process resumes. */
+export interface OpenCallTransfer {
+  id: string;
+  mode: 'warm' | 'blind' | 'ivr';
+  agentId: string | null;
+  state: 'dialling' | 'consulting' | 'conference';
+  destination: TransferDestination;
+}
+
 /** The allow-list as call-control reads it, and the trail of each transfer (call_transfers). */
 @Injectable()
 export class CallTransferRepository {
@@ -63,6 +72,25 @@ export class CallTransferRepository {
 
   async conference(id: string, at: Date): Promise<void> {
     await this.dataSource.query(`UPDATE call_transfers SET state = 'conference', conference_at = $2 WHERE id = $1`, [id, at]);
+  }
+
+  async openTransfer(callId: string): Promise<OpenCallTransfer | null> {
+    const rows: Array<{ id: string; mode: OpenCallTransfer['mode']; agent_id: string | null; state: OpenCallTransfer['state']; destination_id: string | null; destination_number: string; destination_name: string; emergency: boolean }> =
+      await this.dataSource.query(
+        `SELECT id, mode, agent_id, state, destination_id, destination_number, destination_name, emergency FROM call_transfers
+          WHERE call_id = $1 AND state <> 'ended' ORDER BY started_at DESC LIMIT 1`,
+        [callId],
+      );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: row.id,
+      mode: row.mode,
+      agentId: row.agent_id,
+      state: row.state,
+      // The ring timeout was the originate's; a resumed transfer is past it.
+      destination: { id: row.destination_id ?? '', number: row.destination_number, name: row.destination_name, emergency: row.emergency, ringTimeoutSeconds: 0 },
+    };
   }
 
   /** Ends a call's open transfer row that no process tracks any more. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@hotline/config';
 import { CLOCK, Clock, KeyedSerialQueue } from '@hotline/common';
-import { ARI_GATEWAY, AriChannel, AriGateway, NORMAL_CLEARING } from '@hotline/telephony';
+import { ARI_GATEWAY, AriBridge, AriChannel, AriGateway, NORMAL_CLEARING } from '@hotline/telephony';
 import { CallEventPublisher } from '../calls/call-event.publisher';
 import { CallLogRepository } from '../calls/call-log.repository';
 import { CallSession, CallSessionRegistry } from '../calls/call-session.registry';
@@ -19,6 +19,22 @@ interface TransferLeg {
 }
 
 const RING_SECONDS = 30;
+
+/** What a restarted process sees of transfers in Asterisk: every bridge, and each call's transfer leg in the app. */
+export interface TransferView {
+  bridges: AriBridge[];
+  legs: Map<string, AriChannel>;
+}
+
+/** The transfer legs among the channels in the app (`<app>,transfer,<callId>`), by call id. */
+export function transferLegsByCall(channels: AriChannel[], appName: string): Map<string, AriChannel> {
+  const legs = new Map<string, AriChannel>();
+  for (const channel of channels) {
+    const [app, kind, callId] = (channel.dialplan.app_data ?? '').split(',');
+    if (channel.dialplan.app_name === 'Stasis' && app === appName && kind === 'transfer' && callId) legs.set(callId, channel);
+  }
+  return legs;
+}
 
 /**
  * Transfer to an allow-listed external number (the IVR's transfer node, e.g. an emergency line): the far
@@ -75,6 +91,53 @@ export class TransferService {
       await this.closeTrail(leg, 'failed', null);
       await this.fail(session);
     }
+  }
+
+  /**
+   * After a call-control restart, before the ACD or the IVR take a caller back: a caller who is with a
+   * transfer destination (in the transfer bridge) or being transferred by the IVR belongs here - restarting
+   * their IVR would dial the emergency line a second time. True when this took the caller; for a call with
+   * an agent, `readoptWithAgent` resumes an agent's transfer once the ACD has re-adopted the talk.
+   */
+  async readopt(session: CallSession, view: TransferView): Promise<boolean> {
+    const leg = view.legs.get(session.callId) ?? null;
+    const bridge = view.bridges.find((candidate) => candidate.id === bridgeOf(session.callId));
+    if (bridge) {
+      session.phase = 'transfer';
+      const otherId = bridge.channels.find((id) => id !== session.channelId) ?? leg?.id;
+      if (!otherId) {
+        // The destination hung up while nobody watched: the call is over, as it would have been.
+        this.logger.warn(`Call ${session.callId}: the transfer destination left while call-control was away; hanging up`);
+        session.hangupCause = NORMAL_CLEARING;
+        await this.ari.hangup(session.channelId).catch((error: Error) => this.logger.debug(`hangup ${session.channelId}: ${error.message}`));
+        await this.ari.destroyBridge(bridge.id).catch((error: Error) => this.logger.debug(`bridge: ${error.message}`));
+        return true;
+      }
+      this.legs.set(otherId, { callId: session.callId, number: '', answered: true, trail: Promise.resolve(null) });
+      this.logger.log(`Re-adopted call ${session.callId} talking with its transfer destination (${otherId})`);
+      return true;
+    }
+    const open = await this.trail.openTransfer(session.callId);
+    if (open?.mode !== 'ivr') return false;
+    session.phase = 'transfer';
+    if (!leg) {
+      // Dialled, and gone (busy, no answer) while nobody watched: the caller goes to an agent, as on a failure.
+      await this.trail.ended(open.id, 'failed', this.clock.now(), null);
+      await this.fail(session);
+      return true;
+    }
+    this.legs.set(leg.id, { callId: session.callId, number: open.destination.number, answered: false, trail: Promise.resolve(open.id) });
+    this.logger.log(`Re-adopted the IVR transfer of call ${session.callId} to ${open.destination.number} (dialling)`);
+    // It answered while call-control was away: that StasisStart is not sent again.
+    if (leg.state === 'Up') await this.answered(leg);
+    return true;
+  }
+
+  /** The agent's transfer of a re-adopted talking call, if the trail has one open. */
+  async readoptWithAgent(session: CallSession, entry: { id: string; agentId: string }, view: TransferView): Promise<void> {
+    const open = await this.trail.openTransfer(session.callId);
+    if (!open || open.mode === 'ivr') return;
+    await this.agentTransfers.readopt(session, open, entry, view.legs.get(session.callId) ?? null, view.bridges);
   }
 
   isTransferLeg(channelId: string): boolean {
