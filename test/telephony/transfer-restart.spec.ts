@@ -1,0 +1,132 @@
+/**
+ * call-control dies (SIGKILL) in the middle of an agent's warm transfer to 110, and again once the citizen
+ * has been handed to 110. Asterisk keeps every channel and bridge; each new process re-adopts them: the
+ * agent completes the transfer started before the first crash, and after the second the citizen stays with
+ * 110 - not queued again, the IVR not re-run, 110 not dialled a second time - until 110 hangs up.
+ */
+import { findFreePorts } from '@hotline/provisioning';
+import type { HotlineEvent } from '@hotline/realtime';
+import { SippRunResult, SippUas, SIPP_SCENARIOS, startSippUas } from '../support/sipp/sipp.runner';
+import { talkingCitizen } from '../support/sipp/talking-citizen';
+import { CallControlHarness, startCallControlHarness, waitFor, publishFlowOnLines } from '../support/call-control-harness';
+import { CallControlChild, startCallControlChild } from '../support/call-control-child';
+
+jest.setTimeout(10 * 60_000);
+
+const DIRECT_FLOW = { start: 'queue', nodes: { queue: { type: 'queue' } } };
+/** 110 talks this long after answering, then hangs up: long enough for two restarts and the completion. */
+const DISPATCHER_TALK_MS = 45_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('call-control restart during an agent transfer (real Asterisk, separate processes, SIPp citizen, agent and 110)', () => {
+  let h: CallControlHarness;
+  let phones: SippUas;
+  let dispatcher: SippUas;
+  let processes: CallControlChild[] = [];
+  let destination110: string;
+
+  beforeAll(async () => {
+    const [phonePort, carrierPort] = (await findFreePorts(2)) as [number, number];
+    phones = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 500, TALK_MS: 600_000 }, localPort: phonePort, timeoutMs: 600_000 });
+    dispatcher = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 500, TALK_MS: DISPATCHER_TALK_MS }, localPort: carrierPort, timeoutMs: 600_000 });
+    h = await startCallControlHarness('xfer-restart', {
+      rtpFrom: 45_000,
+      rtpPorts: 100,
+      startCallControl: false,
+      config: { OUTBOUND_ENDPOINT_TEMPLATE: `PJSIP/carrier/sip:{number}@127.0.0.1:${carrierPort}` },
+    });
+    processes.push(await startCallControlChild(h.config, 'call-control#1'));
+    await publishFlowOnLines(h.db, 'direct', DIRECT_FLOW);
+    await h.db.query(`UPDATE acd_skills SET ring_timeout_seconds = 10, wrap_up_seconds = 1, announce_every_seconds = 600, max_wait_seconds = 3600`);
+    await h.db.query(`INSERT INTO acd_seats (id, name, contact_uri) VALUES ('seat-1', 'seat-1', $1)`, [`sip:seat-1@127.0.0.1:${phonePort}`]);
+    await h.db.query(`INSERT INTO acd_agents (id, name) VALUES ('a1', 'a1')`);
+    await h.db.query(`INSERT INTO acd_agent_skills (agent_id, skill, level) VALUES ('a1', 'general', 5)`);
+    destination110 = (await h.db.query(`SELECT id FROM ivr_transfer_destinations WHERE number = '110'`)).rows[0].id;
+    for (const what of ['ivr-flows', 'lines', 'seats', 'queues'] as const) await command('config.reload', { what });
+    await command('agent.login', { agentId: 'a1', seat: 'seat-1' });
+    await command('agent.set-state', { agentId: 'a1', state: 'ready' });
+  });
+
+  afterAll(async () => {
+    if (h) await waitFor(async () => (await h.db.query(`SELECT 1 FROM recordings WHERE status = 'recording'`)).rowCount === 0, 30_000, 'every recording to be finalised');
+    for (const child of processes) await child.stop();
+    await h?.close();
+    await phones?.stop();
+    await dispatcher?.stop();
+  });
+
+  async function command(type: Parameters<CallControlHarness['commands']['send']>[0], payload: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const result = await h.commands.send(type, { requestedBy: 'test', ...payload } as never);
+    if (!result.ok) throw new Error(`${type} refused: ${result.error.code} ${result.error.message}`);
+    return result.result;
+  }
+
+  /** Kill -9 the running process and start the next one (it re-adopts on connect). */
+  async function crashAndRestart(): Promise<void> {
+    await processes.at(-1)!.kill();
+    processes.push(await startCallControlChild(h.config, `call-control#${processes.length + 1}`));
+  }
+
+  const ari = async (resource: string) => {
+    const response = await fetch(`${h.asterisk.ariUrl}/ari${resource}`, { headers: { authorization: `Basic ${Buffer.from(`${h.asterisk.ariUsername}:${h.asterisk.ariPassword}`).toString('base64')}` } });
+    return response.status === 200 ? ((await response.json()) as { channels?: string[] }) : null;
+  };
+  const bridgeChannels = async (bridgeId: string): Promise<string[]> => (await ari(`/bridges/${bridgeId}`))?.channels ?? [];
+  const eventsOf = async (callId: string, type: string) => Number((await h.db.query(`SELECT count(*) AS n FROM call_events WHERE call_id = $1 AND type = $2`, [callId, type])).rows[0].n);
+  const published = (type: string, transferId: string) => h.published.some((event) => event.type === type && (event.payload as { transferId?: string }).transferId === transferId);
+
+  it('resumes the consult after a crash, completes it, and keeps the citizen with 110 through a second crash', async () => {
+    const citizen: Promise<SippRunResult> = talkingCitizen(h.asterisk.sipPort, '13711110001', 120_000);
+    let connected: HotlineEvent<'call.connected'> | undefined;
+    await waitFor(async () => {
+      connected = h.published.find((event) => event.type === 'call.connected') as HotlineEvent<'call.connected'> | undefined;
+      return !!connected;
+    }, 30_000, 'the citizen to be connected to the agent');
+    const { callId, channelId } = connected!.payload;
+
+    // Warm transfer to 110 with the citizen on hold; 110 answers and consults with the agent.
+    const transferId = (await command('transfer.start', { callId, destinationId: destination110, mode: 'warm', hold: true })).transferId as string;
+    await waitFor(async () => published('transfer.answered', transferId), 30_000, '110 to answer');
+    const acdBridge = connected!.payload.bridgeId;
+    expect(await bridgeChannels(acdBridge)).not.toContain(channelId);
+
+    // Crash 1, mid-consult. The new process takes the transfer back: the agent can complete it.
+    await crashAndRestart();
+    let completed: Record<string, unknown> | undefined;
+    await waitFor(async () => {
+      try {
+        completed = await command('transfer.complete', { callId, transferId });
+        return true;
+      } catch (error) {
+        // Until the new process has re-adopted the call, nobody holds it (or it does not know the transfer yet).
+        if (!/TRANSFER_NOT_FOUND|did not answer/i.test((error as Error).message)) throw error;
+        await sleep(500);
+        return false;
+      }
+    }, 30_000, 'the re-adopted transfer to accept complete');
+    expect(completed).toMatchObject({ transferId, state: 'handed' });
+    await waitFor(async () => published('transfer.completed', transferId), 10_000, 'transfer.completed');
+    const handed = await bridgeChannels(`xfer-bridge-${callId}`);
+    expect(handed).toHaveLength(2);
+    expect(handed).toContain(channelId);
+    expect((await h.db.query(`SELECT state, outcome FROM call_transfers WHERE id = $1`, [transferId])).rows[0]).toEqual({ state: 'ended', outcome: 'completed' });
+    // The agent left to wrap-up and is free again.
+    await waitFor(async () => (await h.db.query(`SELECT state FROM acd_agent_state_log WHERE agent_id = 'a1' ORDER BY id DESC LIMIT 1`)).rows[0]?.state === 'ready', 20_000, 'a1 ready again');
+
+    // Crash 2, while the citizen talks with 110. Nothing may queue, re-run or re-dial this call.
+    const queuedBefore = await eventsOf(callId, 'call.queued');
+    await crashAndRestart();
+    await sleep(5_000);
+    expect(await bridgeChannels(`xfer-bridge-${callId}`)).toEqual(expect.arrayContaining(handed));
+    expect(await eventsOf(callId, 'call.queued')).toBe(queuedBefore);
+    expect(Number((await h.db.query(`SELECT count(*) AS n FROM call_transfers WHERE call_id = $1`, [callId])).rows[0].n)).toBe(1);
+    expect((await h.db.query(`SELECT status FROM calls WHERE id = $1`, [callId])).rows[0].status).toBe('answered');
+
+    // 110 hangs up: the re-adopted call ends with it (the citizen is hung up), recorded as a normal end.
+    await waitFor(async () => (await h.db.query(`SELECT status FROM calls WHERE id = $1`, [callId])).rows[0].status === 'ended', DISPATCHER_TALK_MS + 30_000, 'the call to end when 110 hangs up');
+    const result = await citizen;
+    expect(result.counters.successfulCalls + result.counters.failedCalls).toBe(1);
+    // 110 was called once in all: the dispatcher's SIPp saw exactly one call.
+    expect((await dispatcher.logLines()).filter((line) => line.startsWith('answered'))).toHaveLength(1);
+  });
+});
