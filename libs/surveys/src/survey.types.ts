@@ -1,3 +1,4 @@
+import type { FollowUpDto } from '@hotline/contracts';
 import { RatingLevel } from '@hotline/sla';
 import { SurveyChannelKind } from './survey-policy';
 
@@ -70,19 +71,10 @@ export enum FollowUpCauseKind {
   Handling = 'handling',
 }
 
-export interface FollowUpTask {
-  id: string;
-  orderId: string;
-  orderNumber: string;
-  subject: string;
-  round: number;
-  ratingLevel: string;
-  surveyChannel: string | null;
-  comment: string | null;
-  ratedAt: Date | null;
-  status: 'open' | 'classified';
+/** As FollowUpDto (what the api answers), with dates as dates and the cause as this library's enum. */
+export interface FollowUpTask extends Omit<FollowUpDto, 'cause' | 'ratedAt' | 'createdAt' | 'classifiedAt'> {
   cause: FollowUpCauseKind | null;
-  notes: string | null;
+  ratedAt: Date | null;
   createdAt: Date;
   classifiedAt: Date | null;
 }
