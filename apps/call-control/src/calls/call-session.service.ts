@@ -266,6 +266,12 @@ export class CallSessionService {
       await this.transfers.readoptWithAgent(session, { id: entry.id, agentId: entry.agentId }, transfers);
       return;
     }
+    if (transfers.bridges.some((bridge) => bridge.channels.includes(session.channelId) && bridge.channels.some(isSupervisorLeg))) {
+      // Taken over by a supervisor (the agent has gone, the supervisor is the caller's party): supervision
+      // re-adopts that leg next; queueing the caller or re-running their IVR would cut the conversation.
+      session.phase = 'talk';
+      return;
+    }
     if (entry) {
       await this.acd.resumeWaiting(session, entry);
       return;
@@ -389,6 +395,11 @@ export class CallSessionService {
 }
 
 /** ARI answers 404 for a channel that hung up a moment ago: the end of a call, not a fault. */
+/** The seat leg SupervisionService dials (`sup-<id>`), not its snoops (`sup-snoop-<id>`). */
+function isSupervisorLeg(channelId: string): boolean {
+  return channelId.startsWith('sup-') && !channelId.startsWith('sup-snoop-');
+}
+
 function isChannelGone(error: unknown): boolean {
   return error instanceof TelephonyError && /404|not found/i.test(error.message);
 }

@@ -53,6 +53,8 @@ export class HotlineStasisHandler implements OnApplicationBootstrap {
       const channels = await this.ari.listChannels();
       await this.acd.reconcile(channels);
       await this.calls.reconcile(channels, this.config.ARI_APP);
+      // After the calls: a supervisor leg is resumed on a call that is re-adopted.
+      await this.supervision.reconcile(channels, await this.ari.listBridges());
       this.acd.settled();
       const swept = await this.finaliser.sweep();
       if (swept > 0) this.logger.log(`Finalised ${swept} recording(s) of calls that ended while call-control was away`);

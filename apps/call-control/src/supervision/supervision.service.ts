@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@hotline/config';
 import { CLOCK, Clock, KeyedSerialQueue } from '@hotline/common';
 import type { AgentStateName, HotlineCommandPayloads, SupervisionMode, SupervisionPayload } from '@hotline/realtime';
-import { ARI_GATEWAY, AriChannel, AriGateway, NORMAL_CLEARING, TelephonyError } from '@hotline/telephony';
+import { ARI_GATEWAY, AriBridge, AriChannel, AriGateway, NORMAL_CLEARING, TelephonyError } from '@hotline/telephony';
 import { AcdService } from '../acd/acd.service';
 import { AgentPresenceService } from '../acd/agent-presence.service';
 import { CallEventPublisher } from '../calls/call-event.publisher';
@@ -59,7 +59,7 @@ export interface SupervisionResult extends Record<string, unknown> {
  * supervision.changed event; the supervisor hanging up, or the call ending, cleans everything up.
  */
 @Injectable()
-export class SupervisionService implements OnApplicationBootstrap {
+export class SupervisionService {
   private readonly logger = new Logger(SupervisionService.name);
   private readonly serial = new KeyedSerialQueue();
   private readonly legs = new Map<string, SupervisorLeg>();
@@ -76,10 +76,6 @@ export class SupervisionService implements OnApplicationBootstrap {
     private readonly audit: SupervisionAuditRepository,
     private readonly events: CallEventPublisher,
   ) {}
-
-  onApplicationBootstrap(): void {
-    this.ari.onConnected(() => void this.dropOrphans());
-  }
 
   /** Whether a StasisStart belongs here (by its arguments). */
   owns(args: string[]): boolean {
@@ -332,20 +328,95 @@ export class SupervisionService implements OnApplicationBootstrap {
     });
   }
 
-  /** After a restart this process holds no legs: supervisor and snoop channels left in the app are hung up. */
-  private async dropOrphans(): Promise<void> {
+  /**
+   * After (re)connecting, once the calls are re-adopted: supervisor legs left in the app by a previous process
+   * are taken back from their open audit segment and what Asterisk shows (is the seat up, which bridge holds
+   * it, which snoop feeds it), so the supervisor goes on listening, whispering, barging or holding a taken-over
+   * call, and can switch mode or stop, without redialling. A leg whose call is over or no longer with an agent
+   * is hung up and its segment closed (`call-control-restarted`); stray snoops go too.
+   */
+  async reconcile(channels: AriChannel[], bridges: AriBridge[]): Promise<void> {
     try {
-      const orphans = (await this.ari.listChannels()).filter((channel) => {
-        const [app, kind, supervisionId] = (channel.dialplan.app_data ?? '').split(',');
-        return channel.dialplan.app_name === 'Stasis' && app === this.config.ARI_APP && this.owns([kind ?? '']) && !this.legs.has(`sup-${supervisionId}`);
+      const ours = channels.filter((channel) => {
+        const [app, kind] = (channel.dialplan.app_data ?? '').split(',');
+        return channel.dialplan.app_name === 'Stasis' && app === this.config.ARI_APP && this.owns([kind ?? '']);
       });
-      for (const channel of orphans) await this.hangup(channel.id);
-      const ids = [...new Set(orphans.map((channel) => channel.dialplan.app_data!.split(',')[2] ?? '').filter((id) => /^[0-9a-f-]{36}$/.test(id)))];
+      const args = (channel: AriChannel) => channel.dialplan.app_data!.split(',');
+      const snoopsOf = (supervisionId: string) => ours.filter((channel) => args(channel)[1] === SUPERVISOR_SNOOP_ARG && args(channel)[2] === supervisionId);
+      const orphanIds: string[] = [];
+      let adopted = 0;
+      for (const channel of ours.filter((candidate) => args(candidate)[1] === SUPERVISOR_LEG_ARG)) {
+        const supervisionId = args(channel)[2] ?? '';
+        if (this.legs.has(channel.id)) continue;
+        const leg = await this.legFromAsterisk(channel, supervisionId, snoopsOf(supervisionId), bridges);
+        if (leg) {
+          adopted += 1;
+          continue;
+        }
+        orphanIds.push(supervisionId);
+        await this.hangup(channel.id);
+      }
+      // Snoops of no live leg (theirs was dropped above, or replaced by a newer snoop before the restart).
+      for (const snoop of ours.filter((channel) => args(channel)[1] === SUPERVISOR_SNOOP_ARG && !this.snoops.has(channel.id))) await this.hangup(snoop.id);
+      const ids = [...new Set(orphanIds.filter((id) => /^[0-9a-f-]{36}$/.test(id)))];
       const closed = await this.audit.endOrphans(ids, this.clock.now(), 'call-control-restarted');
-      if (orphans.length > 0) this.logger.warn(`Hung up ${orphans.length} supervision channel(s) left from before a reconnect; closed ${closed} audit row(s)`);
+      if (adopted > 0) this.logger.log(`Re-adopted ${adopted} supervisor leg(s)`);
+      if (ids.length > 0) this.logger.warn(`Hung up ${ids.length} supervisor leg(s) whose call is over or not with an agent; closed ${closed} audit row(s)`);
     } catch (error) {
-      this.logger.error(`Dropping orphaned supervision channels failed: ${(error as Error).message}`, (error as Error).stack);
+      this.logger.error(`Reconciling supervisor legs failed: ${(error as Error).message}`, (error as Error).stack);
     }
+  }
+
+  /** A leg rebuilt from its open segment and Asterisk's bridges, registered here; null when it cannot go on. */
+  private async legFromAsterisk(channel: AriChannel, supervisionId: string, snoops: AriChannel[], bridges: AriBridge[]): Promise<SupervisorLeg | null> {
+    const segment = await this.audit.openSegment(supervisionId);
+    const session = segment ? this.sessions.byCallId(segment.callId) : undefined;
+    if (!segment || !session || session.io.ended) return null;
+    const holding = bridges.find((bridge) => bridge.channels.includes(channel.id));
+    const privateBridge = bridges.find((bridge) => bridge.id === `sup-bridge-${supervisionId}`);
+    const base = {
+      supervisionId,
+      legId: channel.id,
+      session,
+      supervisorUserId: segment.supervisorUserId,
+      supervisor: segment.supervisor,
+      seat: segment.seat ?? '',
+      mode: segment.mode,
+      answered: channel.state === 'Up',
+      privateBridgeId: `sup-bridge-${supervisionId}`,
+      privateBridgeCreated: !!privateBridge,
+      inPrivateBridge: !!privateBridge?.channels.includes(channel.id),
+      auditId: segment.id,
+      ended: false,
+    };
+    let leg: SupervisorLeg;
+    if (segment.mode === 'take_over') {
+      // The agent is gone; the supervisor is the caller's party, in the call's bridge with them.
+      if (!holding?.channels.includes(session.channelId)) return null;
+      session.phase = 'talk';
+      leg = { ...base, entryId: '', callBridgeId: holding.id, agentId: segment.agentId ?? '', agentChannelId: '', inCallBridge: true, snoopId: null, tookOver: true };
+    } else {
+      const talk = await this.acd.talkOf(session);
+      if (!talk) return null;
+      const feeding = snoops.find((snoop) => privateBridge?.channels.includes(snoop.id));
+      leg = {
+        ...base,
+        entryId: talk.entryId,
+        callBridgeId: talk.bridgeId,
+        agentId: talk.agentId,
+        agentChannelId: talk.agentChannelId,
+        inCallBridge: holding?.id === talk.bridgeId,
+        snoopId: feeding?.id ?? null,
+        tookOver: false,
+      };
+    }
+    this.legs.set(leg.legId, leg);
+    if (leg.snoopId) this.snoops.set(leg.snoopId, leg);
+    // Put it where its mode wants it if the restart caught it half-way (a switch, a snoop not yet bridged).
+    const inPlace = leg.mode === 'listen' || leg.mode === 'whisper' ? leg.inPrivateBridge && !!leg.snoopId : leg.inCallBridge;
+    if (leg.answered && !inPlace) await this.serially(leg, 're-adopt', () => this.apply(leg));
+    this.logger.log(`Re-adopted supervisor ${leg.supervisor} on call ${session.callId} (${leg.mode}${leg.answered ? '' : ', ringing'})`);
+    return leg;
   }
 
   private async hangup(channelId: string): Promise<void> {
