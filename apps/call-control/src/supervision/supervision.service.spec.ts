@@ -156,3 +156,33 @@ describe('SupervisionService', () => {
     expect(queued.ari.originate).not.toHaveBeenCalled();
   });
 });
+
+describe('SupervisionService after a restart', () => {
+  const SUPERVISION = '33333333-3333-4333-8333-333333333333';
+  const inApp = (id: string, args: string, state = 'Up') => ({ id, state, dialplan: { context: 'x', exten: 's', priority: 1, app_name: 'Stasis', app_data: `hotline,${args}` } }) as AriChannel;
+
+  it('takes a listening leg back from its open segment and the bridges, so switching to barge needs no new call', async () => {
+    const { service, ari, audit } = setup();
+    audit.openSegment = jest.fn(async () => ({ id: 'row-9', supervisionId: SUPERVISION, callId: CALL_ID, agentId: 'a1', supervisorUserId: SUPERVISOR, supervisor: 'supervisor', seat: 'seat-sup', mode: 'listen', at: new Date() }));
+    audit.endOrphans = jest.fn(async () => 0);
+    audit.rows.push({ id: 'row-9', mode: 'listen' });
+    const leg = inApp(`sup-${SUPERVISION}`, `supervisor,${SUPERVISION}`);
+    const snoop = inApp('sup-snoop-1', `supervisor-snoop,${SUPERVISION}`);
+    await service.reconcile([leg, snoop], [{ id: `sup-bridge-${SUPERVISION}`, channels: [leg.id, snoop.id] } as never, { id: `acd-bridge-${CALL_ID}`, channels: ['citizen-1', 'agent-leg'] } as never]);
+    expect(ari.log).toEqual([]);
+
+    await expect(monitor(service, 'barge')).resolves.toMatchObject({ supervisionId: SUPERVISION, mode: 'barge', state: 'active' });
+    expect(ari.originate).not.toHaveBeenCalled();
+    expect(ari.log).toEqual(['hangup sup-snoop-1', `remove sup-bridge-${SUPERVISION} ${leg.id}`, `add acd-bridge-${CALL_ID} ${leg.id}`]);
+    expect(audit.rows).toEqual([{ id: 'row-9', mode: 'listen', end: 'switched-to-barge' }, { id: 'row-2', mode: 'barge' }]);
+  });
+
+  it('hangs up a leg whose call is not held here any more, and its snoop, and closes its row', async () => {
+    const { service, ari, audit } = setup();
+    audit.openSegment = jest.fn(async () => ({ id: 'row-1', supervisionId: SUPERVISION, callId: '44444444-4444-4444-8444-444444444444', agentId: 'a1', supervisorUserId: SUPERVISOR, supervisor: 'supervisor', seat: 'seat-sup', mode: 'listen', at: new Date() }));
+    audit.endOrphans = jest.fn(async () => 1);
+    await service.reconcile([inApp(`sup-${SUPERVISION}`, `supervisor,${SUPERVISION}`), inApp('sup-snoop-2', `supervisor-snoop,${SUPERVISION}`)], []);
+    expect(ari.log).toEqual([`hangup sup-${SUPERVISION}`, 'hangup sup-snoop-2']);
+    expect(audit.endOrphans).toHaveBeenCalledWith([SUPERVISION], expect.any(Date), 'call-control-restarted');
+  });
+});
