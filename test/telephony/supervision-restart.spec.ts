@@ -10,7 +10,7 @@ import type { HotlineEvent } from '@hotline/realtime';
 import { SippRunResult, SippUas, SIPP_SCENARIOS, startSippUas } from '../support/sipp/sipp.runner';
 import { talkingCitizen } from '../support/sipp/talking-citizen';
 import { CallControlHarness, startCallControlHarness, waitFor, publishFlowOnLines } from '../support/call-control-harness';
-import { CallControlChild, startCallControlChild } from '../support/call-control-child';
+import { bridgeChannels, CallControlProcesses, sendCommand, sendCommandOnceHeld } from '../support/call-control-processes';
 
 jest.setTimeout(10 * 60_000);
 
@@ -21,7 +21,7 @@ describe('call-control restart while a supervisor is on a call (real Asterisk, s
   let h: CallControlHarness;
   let agentPhone: SippUas;
   let supervisorPhone: SippUas;
-  const processes: CallControlChild[] = [];
+  let processes: CallControlProcesses;
   let supervisorUserId: string;
 
   beforeAll(async () => {
@@ -29,7 +29,8 @@ describe('call-control restart while a supervisor is on a call (real Asterisk, s
     agentPhone = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 300, TALK_MS: 600_000 }, localPort: agentSip, timeoutMs: 600_000 });
     supervisorPhone = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 300, TALK_MS: 600_000 }, localPort: supervisorSip, timeoutMs: 600_000 });
     h = await startCallControlHarness('sup-restart', { rtpFrom: 45_200, rtpPorts: 100, startCallControl: false });
-    processes.push(await startCallControlChild(h.config, 'call-control#1'));
+    processes = new CallControlProcesses(h);
+    await processes.start();
     await publishFlowOnLines(h.db, 'direct', DIRECT_FLOW);
     await h.db.query(`UPDATE acd_skills SET ring_timeout_seconds = 10, wrap_up_seconds = 1, announce_every_seconds = 600, max_wait_seconds = 3600`);
     await h.db.query(`INSERT INTO acd_seats (id, name, contact_uri) VALUES ('seat-a1', 'a1', $1), ('seat-sup', 'sup', $2)`, [`sip:seat-a1@127.0.0.1:${agentSip}`, `sip:seat-sup@127.0.0.1:${supervisorSip}`]);
@@ -42,51 +43,19 @@ describe('call-control restart while a supervisor is on a call (real Asterisk, s
         [(await h.db.query(`INSERT INTO units (code, name, kind) VALUES ('centre', '12345 中心', 'centre') RETURNING id`)).rows[0].id],
       )
     ).rows[0].id;
-    for (const what of ['ivr-flows', 'lines', 'seats', 'queues'] as const) await command('config.reload', { what });
-    await command('agent.login', { agentId: 'a1', seat: 'seat-a1' });
-    await command('agent.set-state', { agentId: 'a1', state: 'ready' });
+    for (const what of ['ivr-flows', 'lines', 'seats', 'queues'] as const) await sendCommand(h, 'config.reload', { what });
+    await sendCommand(h, 'agent.login', { agentId: 'a1', seat: 'seat-a1' });
+    await sendCommand(h, 'agent.set-state', { agentId: 'a1', state: 'ready' });
   });
 
   afterAll(async () => {
     if (h) await waitFor(async () => (await h.db.query(`SELECT 1 FROM recordings WHERE status = 'recording'`)).rowCount === 0, 30_000, 'every recording to be finalised');
-    for (const child of processes) await child.stop();
+    await processes?.stopAll();
     await h?.close();
     await agentPhone?.stop();
     await supervisorPhone?.stop();
   });
 
-  async function command(type: Parameters<CallControlHarness['commands']['send']>[0], payload: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const result = await h.commands.send(type, { requestedBy: 'test', ...payload } as never);
-    if (!result.ok) throw new Error(`${type} refused: ${result.error.code} ${result.error.message}`);
-    return result.result;
-  }
-
-  /** Retried until the new process holds the call again (a command for a call nobody holds gets no answer). */
-  async function commandAfterRestart(type: 'supervision.monitor' | 'supervision.stop', payload: Record<string, unknown>): Promise<Record<string, unknown>> {
-    let result: Record<string, unknown> | undefined;
-    await waitFor(async () => {
-      try {
-        result = await command(type, payload);
-        return true;
-      } catch (error) {
-        if (!/did not answer/i.test((error as Error).message)) throw error;
-        await sleep(500);
-        return false;
-      }
-    }, 30_000, `${type} to be answered by the new process`);
-    return result!;
-  }
-
-  async function crashAndRestart(): Promise<void> {
-    await processes.at(-1)!.kill();
-    processes.push(await startCallControlChild(h.config, `call-control#${processes.length + 1}`));
-  }
-
-  const ari = async (resource: string) => {
-    const response = await fetch(`${h.asterisk.ariUrl}/ari${resource}`, { headers: { authorization: `Basic ${Buffer.from(`${h.asterisk.ariUsername}:${h.asterisk.ariPassword}`).toString('base64')}` } });
-    return response.status === 200 ? ((await response.json()) as { channels?: string[] }) : null;
-  };
-  const bridgeChannels = async (bridgeId: string): Promise<string[]> => (await ari(`/bridges/${bridgeId}`))?.channels ?? [];
   const seatCalls = async () => (await supervisorPhone.logLines()).filter((line) => line.startsWith('answered')).length;
 
   it('keeps the supervisor on the call through two crashes: listen → barge → take over, no redial, the citizen not queued again', async () => {
@@ -99,33 +68,33 @@ describe('call-control restart while a supervisor is on a call (real Asterisk, s
     const { callId, channelId, bridgeId } = connected!.payload;
     const monitor = (mode: string) => ({ callId, mode, supervisorUserId, seat: 'seat-sup' });
 
-    const listening = await command('supervision.monitor', monitor('listen'));
+    const listening = await sendCommand(h, 'supervision.monitor', monitor('listen'));
     const supervisionId = listening.supervisionId as string;
     const legId = `sup-${supervisionId}`;
-    await waitFor(async () => (await bridgeChannels(`sup-bridge-${supervisionId}`)).length === 2, 20_000, 'the supervisor listening (seat leg and snoop in their bridge)');
+    await waitFor(async () => (await bridgeChannels(h, `sup-bridge-${supervisionId}`)).length === 2, 20_000, 'the supervisor listening (seat leg and snoop in their bridge)');
 
     // Crash 1 while listening. The new process takes the leg back: switching to barge needs no new call.
-    await crashAndRestart();
-    expect(await commandAfterRestart('supervision.monitor', monitor('barge'))).toMatchObject({ supervisionId, mode: 'barge', state: 'active' });
-    await waitFor(async () => (await bridgeChannels(bridgeId)).includes(legId), 10_000, 'the supervisor in the call bridge (barge)');
-    expect(await bridgeChannels(`sup-bridge-${supervisionId}`)).not.toContain(legId);
+    await processes.crashAndRestart();
+    expect(await sendCommandOnceHeld(h, 'supervision.monitor', monitor('barge'))).toMatchObject({ supervisionId, mode: 'barge', state: 'active' });
+    await waitFor(async () => (await bridgeChannels(h, bridgeId)).includes(legId), 10_000, 'the supervisor in the call bridge (barge)');
+    expect(await bridgeChannels(h, `sup-bridge-${supervisionId}`)).not.toContain(legId);
 
     // Take over: the agent leaves, the supervisor stays with the citizen.
-    expect(await command('supervision.monitor', monitor('take_over'))).toMatchObject({ supervisionId, mode: 'take_over' });
-    await waitFor(async () => (await bridgeChannels(bridgeId)).sort().join() === [channelId, legId].sort().join(), 10_000, 'citizen and supervisor alone in the bridge');
+    expect(await sendCommand(h, 'supervision.monitor', monitor('take_over'))).toMatchObject({ supervisionId, mode: 'take_over' });
+    await waitFor(async () => (await bridgeChannels(h, bridgeId)).sort().join() === [channelId, legId].sort().join(), 10_000, 'citizen and supervisor alone in the bridge');
 
     // Crash 2 after the take-over: nothing may queue the citizen or re-run their IVR.
     const queued = async () => Number((await h.db.query(`SELECT count(*) AS n FROM call_events WHERE call_id = $1 AND type = 'call.queued'`, [callId])).rows[0].n);
     const queuedBefore = await queued();
-    await crashAndRestart();
+    await processes.crashAndRestart();
     await sleep(5_000);
-    expect((await bridgeChannels(bridgeId)).sort()).toEqual([channelId, legId].sort());
+    expect((await bridgeChannels(h, bridgeId)).sort()).toEqual([channelId, legId].sort());
     expect(await queued()).toBe(queuedBefore);
     expect((await h.db.query(`SELECT status FROM calls WHERE id = $1`, [callId])).rows[0].status).toBe('answered');
     expect(await seatCalls()).toBe(1);
 
     // The supervisor leaves: after a take-over that ends the call.
-    expect(await commandAfterRestart('supervision.stop', { callId, supervisorUserId })).toMatchObject({ supervisionId, state: 'ended' });
+    expect(await sendCommandOnceHeld(h, 'supervision.stop', { callId, supervisorUserId })).toMatchObject({ supervisionId, state: 'ended' });
     await waitFor(async () => (await h.db.query(`SELECT status FROM calls WHERE id = $1`, [callId])).rows[0].status === 'ended', 20_000, 'the call to end');
     await citizen;
     const audit = (await h.db.query(`SELECT mode, end_reason FROM supervision_sessions WHERE supervision_id = $1 ORDER BY started_at`, [supervisionId])).rows;

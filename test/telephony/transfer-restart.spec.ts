@@ -9,7 +9,7 @@ import type { HotlineEvent } from '@hotline/realtime';
 import { SippRunResult, SippUas, SIPP_SCENARIOS, startSippUas } from '../support/sipp/sipp.runner';
 import { talkingCitizen } from '../support/sipp/talking-citizen';
 import { CallControlHarness, startCallControlHarness, waitFor, publishFlowOnLines } from '../support/call-control-harness';
-import { CallControlChild, startCallControlChild } from '../support/call-control-child';
+import { bridgeChannels, CallControlProcesses, sendCommand, sendCommandOnceHeld } from '../support/call-control-processes';
 
 jest.setTimeout(10 * 60_000);
 
@@ -22,7 +22,7 @@ describe('call-control restart during an agent transfer (real Asterisk, separate
   let h: CallControlHarness;
   let phones: SippUas;
   let dispatcher: SippUas;
-  let processes: CallControlChild[] = [];
+  let processes: CallControlProcesses;
   let destination110: string;
 
   beforeAll(async () => {
@@ -35,43 +35,27 @@ describe('call-control restart during an agent transfer (real Asterisk, separate
       startCallControl: false,
       config: { OUTBOUND_ENDPOINT_TEMPLATE: `PJSIP/carrier/sip:{number}@127.0.0.1:${carrierPort}` },
     });
-    processes.push(await startCallControlChild(h.config, 'call-control#1'));
+    processes = new CallControlProcesses(h);
+    await processes.start();
     await publishFlowOnLines(h.db, 'direct', DIRECT_FLOW);
     await h.db.query(`UPDATE acd_skills SET ring_timeout_seconds = 10, wrap_up_seconds = 1, announce_every_seconds = 600, max_wait_seconds = 3600`);
     await h.db.query(`INSERT INTO acd_seats (id, name, contact_uri) VALUES ('seat-1', 'seat-1', $1)`, [`sip:seat-1@127.0.0.1:${phonePort}`]);
     await h.db.query(`INSERT INTO acd_agents (id, name) VALUES ('a1', 'a1')`);
     await h.db.query(`INSERT INTO acd_agent_skills (agent_id, skill, level) VALUES ('a1', 'general', 5)`);
     destination110 = (await h.db.query(`SELECT id FROM ivr_transfer_destinations WHERE number = '110'`)).rows[0].id;
-    for (const what of ['ivr-flows', 'lines', 'seats', 'queues'] as const) await command('config.reload', { what });
-    await command('agent.login', { agentId: 'a1', seat: 'seat-1' });
-    await command('agent.set-state', { agentId: 'a1', state: 'ready' });
+    for (const what of ['ivr-flows', 'lines', 'seats', 'queues'] as const) await sendCommand(h, 'config.reload', { what });
+    await sendCommand(h, 'agent.login', { agentId: 'a1', seat: 'seat-1' });
+    await sendCommand(h, 'agent.set-state', { agentId: 'a1', state: 'ready' });
   });
 
   afterAll(async () => {
     if (h) await waitFor(async () => (await h.db.query(`SELECT 1 FROM recordings WHERE status = 'recording'`)).rowCount === 0, 30_000, 'every recording to be finalised');
-    for (const child of processes) await child.stop();
+    await processes?.stopAll();
     await h?.close();
     await phones?.stop();
     await dispatcher?.stop();
   });
 
-  async function command(type: Parameters<CallControlHarness['commands']['send']>[0], payload: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const result = await h.commands.send(type, { requestedBy: 'test', ...payload } as never);
-    if (!result.ok) throw new Error(`${type} refused: ${result.error.code} ${result.error.message}`);
-    return result.result;
-  }
-
-  /** Kill -9 the running process and start the next one (it re-adopts on connect). */
-  async function crashAndRestart(): Promise<void> {
-    await processes.at(-1)!.kill();
-    processes.push(await startCallControlChild(h.config, `call-control#${processes.length + 1}`));
-  }
-
-  const ari = async (resource: string) => {
-    const response = await fetch(`${h.asterisk.ariUrl}/ari${resource}`, { headers: { authorization: `Basic ${Buffer.from(`${h.asterisk.ariUsername}:${h.asterisk.ariPassword}`).toString('base64')}` } });
-    return response.status === 200 ? ((await response.json()) as { channels?: string[] }) : null;
-  };
-  const bridgeChannels = async (bridgeId: string): Promise<string[]> => (await ari(`/bridges/${bridgeId}`))?.channels ?? [];
   const eventsOf = async (callId: string, type: string) => Number((await h.db.query(`SELECT count(*) AS n FROM call_events WHERE call_id = $1 AND type = $2`, [callId, type])).rows[0].n);
   const published = (type: string, transferId: string) => h.published.some((event) => event.type === type && (event.payload as { transferId?: string }).transferId === transferId);
 
@@ -85,28 +69,18 @@ describe('call-control restart during an agent transfer (real Asterisk, separate
     const { callId, channelId } = connected!.payload;
 
     // Warm transfer to 110 with the citizen on hold; 110 answers and consults with the agent.
-    const transferId = (await command('transfer.start', { callId, destinationId: destination110, mode: 'warm', hold: true })).transferId as string;
+    const transferId = (await sendCommand(h, 'transfer.start', { callId, destinationId: destination110, mode: 'warm', hold: true })).transferId as string;
     await waitFor(async () => published('transfer.answered', transferId), 30_000, '110 to answer');
     const acdBridge = connected!.payload.bridgeId;
-    expect(await bridgeChannels(acdBridge)).not.toContain(channelId);
+    expect(await bridgeChannels(h, acdBridge)).not.toContain(channelId);
 
     // Crash 1, mid-consult. The new process takes the transfer back: the agent can complete it.
-    await crashAndRestart();
-    let completed: Record<string, unknown> | undefined;
-    await waitFor(async () => {
-      try {
-        completed = await command('transfer.complete', { callId, transferId });
-        return true;
-      } catch (error) {
-        // Until the new process has re-adopted the call, nobody holds it (or it does not know the transfer yet).
-        if (!/TRANSFER_NOT_FOUND|did not answer/i.test((error as Error).message)) throw error;
-        await sleep(500);
-        return false;
-      }
-    }, 30_000, 'the re-adopted transfer to accept complete');
+    await processes.crashAndRestart();
+    // Until the new process has re-adopted the call nobody answers, or it does not know the transfer yet.
+    const completed = await sendCommandOnceHeld(h, 'transfer.complete', { callId, transferId }, /TRANSFER_NOT_FOUND|did not answer/i);
     expect(completed).toMatchObject({ transferId, state: 'handed' });
     await waitFor(async () => published('transfer.completed', transferId), 10_000, 'transfer.completed');
-    const handed = await bridgeChannels(`xfer-bridge-${callId}`);
+    const handed = await bridgeChannels(h, `xfer-bridge-${callId}`);
     expect(handed).toHaveLength(2);
     expect(handed).toContain(channelId);
     expect((await h.db.query(`SELECT state, outcome FROM call_transfers WHERE id = $1`, [transferId])).rows[0]).toEqual({ state: 'ended', outcome: 'completed' });
@@ -115,9 +89,9 @@ describe('call-control restart during an agent transfer (real Asterisk, separate
 
     // Crash 2, while the citizen talks with 110. Nothing may queue, re-run or re-dial this call.
     const queuedBefore = await eventsOf(callId, 'call.queued');
-    await crashAndRestart();
+    await processes.crashAndRestart();
     await sleep(5_000);
-    expect(await bridgeChannels(`xfer-bridge-${callId}`)).toEqual(expect.arrayContaining(handed));
+    expect(await bridgeChannels(h, `xfer-bridge-${callId}`)).toEqual(expect.arrayContaining(handed));
     expect(await eventsOf(callId, 'call.queued')).toBe(queuedBefore);
     expect(Number((await h.db.query(`SELECT count(*) AS n FROM call_transfers WHERE call_id = $1`, [callId])).rows[0].n)).toBe(1);
     expect((await h.db.query(`SELECT status FROM calls WHERE id = $1`, [callId])).rows[0].status).toBe('answered');
