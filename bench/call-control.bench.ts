@@ -4,9 +4,9 @@
  * Asterisk, in one run, interleaved. Citizens and agents carry audio both ways (g711a.pcap), as
  * docs/platform.md requires. Run (not part of npm test):
  *
- *   node -r ./test/support/swc-register.js bench/call-control.bench.ts [--rates 5,10] [--calls 60] [--hold 8000] [--rounds 2]
+ *   node -r ./test/support/swc-register.js bench/call-control.bench.ts [--rates 5,10] [--calls 60] [--hold 8000] [--rounds 2] [--warmup 60]
  *
- * Per round: CPU time of Asterisk and of call-control (/proc/<pid>/stat, user+system) divided by the calls,
+ * First --warmup calls go through each path unmeasured. Per round: CPU time of Asterisk and of call-control (/proc/<pid>/stat, user+system) divided by the calls,
  * routing latency (citizen's INVITE sent → the agent phone's INVITE received, from SIPp's clock_tick logs)
  * p50/p99, failed calls. Rates go up until a round fails; the highest rate with zero failures is reported.
  * Writes bench/results/call-control-<date>.json.
@@ -43,6 +43,11 @@ const TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
 const CONCURRENCY = args.includes('--concurrency') ? option('concurrency', '').split(',').map(Number) : null;
 const RAMP = Number(option('ramp', '20'));
 const JSON_OUT = option('json-out', '');
+/**
+ * Calls through each path before anything is measured (not counted): a freshly started call-control runs its
+ * first calls cold (V8 compiles and optimises the call path as it goes), while a real one has run for days.
+ */
+const WARMUP_CALLS = Number(option('warmup', '60'));
 /** A concurrency level: N calls ramped at RAMP/s, each held until the last one is up (+10 s). */
 const levelOf = (n: number) => ({ rate: RAMP, calls: n, holdMs: Math.ceil((n / RAMP) * 1_000) + 10_000 });
 
@@ -127,6 +132,13 @@ async function main(): Promise<void> {
     await asterisk.rx('module reload app_queue.so');
     agents = await startSippUas({ scenarioFile: path.join(__dirname, 'scenarios', 'bench-agent.xml'), variables: { ANSWER_AFTER_MS: 200, TALK_MS: 120_000 }, localPort: agentPort!, callLimit: SEATS + 10, timeoutMs: 3_600_000 });
 
+    if (WARMUP_CALLS > 0) {
+      for (const kind of ['app_queue', 'acd'] as const) {
+        await setAgents(commands, kind === 'acd');
+        const warm = await runRound(kind, 10, asterisk, callControl.pid, agents, sipPort!, { calls: WARMUP_CALLS, holdMs: 4_000 });
+        process.stderr.write(`[bench] warm-up (not counted) ${JSON.stringify(warm)}\n`);
+      }
+    }
     const results: RoundResult[] = [];
     let highest: Record<'app_queue' | 'acd', number | null> = { app_queue: null, acd: null };
     for (const concurrency of CONCURRENCY ?? []) {

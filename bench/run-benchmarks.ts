@@ -69,7 +69,7 @@ const BENCHES: Bench[] = [
       return {
         json: data,
         markdown: [
-          'Calls held up at once (concurrency), each citizen and agent sending audio (g711a.pcap); ACD = IVR flow → Redis ACD → SIPp agent, MixMonitor, call records and events; app_queue = `Queue()` + MixMonitor on the same Asterisk. CPU = user+system time per call (`/proc/<pid>/stat`). Routing = citizen INVITE sent → agent phone INVITE received.',
+          'Calls held up at once (concurrency), each citizen and agent sending audio (g711a.pcap); ACD = IVR flow → Redis ACD → SIPp agent, MixMonitor, call records and events; app_queue = `Queue()` + MixMonitor on the same Asterisk. CPU = user+system time per call (`/proc/<pid>/stat`). Routing = citizen INVITE sent → agent phone INVITE received. Before the levels, 60 calls go through each path unmeasured (warm-up: a running call-control is not cold).',
           '',
           '| concurrency | path | calls | ok | failed | Asterisk ms/call | call-control ms/call | api ms/call | total ms/call | routing p50 ms | routing p99 ms | event→browser p50 / p99 ms |',
           '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
