@@ -204,7 +204,7 @@ describe('work desks (Chromium against the api in-process): unit portal, review,
     expect(linked).toEqual([{ call_id: callId }]);
   }, 60_000);
 
-  it('an admin sees users with roles, the unit tree, categories and the active SLA preset', async () => {
+  it('an admin sees users with roles, the unit tree, categories and the active SLA preset, and sets a working-day override', async () => {
     const { page } = await open('admin', '/admin');
     const users = page.locator('[data-testid="admin-users"] tr.el-table__row');
     await users.filter({ hasText: 'market.handler' }).waitFor();
@@ -212,6 +212,19 @@ describe('work desks (Chromium against the api in-process): unit portal, review,
     await page.screenshot({ path: join(ARTIFACTS, 'admin.users.zh-CN.png'), animations: 'disabled' });
     await page.getByRole('tab', { name: '时限方案' }).click();
     await expect(page.locator('[data-testid="admin-sla"]').textContent()).resolves.toContain('ningxia-2025');
+
+    // A working-day override (调休) the official calendar does not have yet: added, listed, removed.
+    const dateInput = page.locator('[data-testid="calendar-overrides"] .el-date-editor input');
+    await dateInput.fill('2027-02-06');
+    await dateInput.press('Enter');
+    await page.locator('input[data-testid="calendar-note"]').fill('2027 年春节调休上班');
+    await page.locator('[data-testid="calendar-save"]').click();
+    const row = page.locator('[data-testid="calendar-table"] tr.el-table__row', { hasText: '2027-02-06' });
+    await row.waitFor({ timeout: 5_000 });
+    await expect(row.textContent()).resolves.toContain('上班');
+    await page.screenshot({ path: join(ARTIFACTS, 'admin.calendar.zh-CN.png'), animations: 'disabled' });
+    await page.locator('[data-testid="calendar-remove-2027-02-06"]').click();
+    await row.waitFor({ state: 'detached', timeout: 5_000 });
   }, 30_000);
 
   it('an admin creates a unit under the city and a category under 市场监管; a duplicate code is refused with the reason', async () => {

@@ -155,6 +155,12 @@ export interface LoginResultDto {
   user: { id: string; username: string; displayName: string; roles: string[]; unitId: string };
 }
 
+/** GET /api/sla/calendar: the admin's working-day overrides (调休) and the years declared fully entered. */
+export interface CalendarOverridesDto {
+  overrides: { date: string; workday: boolean; note: string }[];
+  officialYears: number[];
+}
+
 export interface SlaPresetListDto {
   active: { code: string; version: number };
   presets: { code: string; version: number; name?: string; [key: string]: unknown }[];

@@ -1,5 +1,6 @@
 import type {
   ApiErrorDto,
+  CalendarOverridesDto,
   CategoryDto,
   DuplicateCheckDto,
   FollowUpCause,
@@ -24,7 +25,7 @@ export function configureAuthedClient(options: { token: () => string | null; una
   onUnauthenticated = options.unauthenticated;
 }
 
-async function request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
+async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const token = tokenSource();
   const headers: Record<string, string> = { accept: 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
@@ -73,6 +74,10 @@ export const authedClient = {
   createUser: (body: Record<string, unknown>) => request<UserDto>('POST', '/users', body),
   createUnit: (body: Record<string, unknown>) => request<UnitDto>('POST', '/units', body),
   slaPresets: () => request<SlaPresetListDto>('GET', '/sla/presets'),
+  /** Working-day overrides: deadlines count these days as the admin says, over the official calendar. */
+  calendar: () => request<CalendarOverridesDto>('GET', '/sla/calendar'),
+  setCalendarDay: (date: string, body: { workday: boolean; note: string }) => request<unknown>('PUT', `/sla/calendar/${encodeURIComponent(date)}`, body),
+  removeCalendarDay: (date: string) => request<{ removed: boolean }>('DELETE', `/sla/calendar/${encodeURIComponent(date)}`),
   /** Sent on to call-control; the change shows as a recording.paused / resumed event. */
   recording: (callId: string, action: 'pause' | 'resume', reason: string) =>
     request<Record<string, unknown>>('POST', `/calls/${encodeURIComponent(callId)}/recording/${action}`, { reason }),
