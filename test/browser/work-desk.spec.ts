@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium } from 'playwright-core';
 import Redis from 'ioredis';
-import type { HotlineEvent, HotlineEventPayloads, HotlineEventType } from '@hotline/realtime';
+import { asteriskAlarmKey, type HotlineEvent, type HotlineEventPayloads, type HotlineEventType } from '@hotline/realtime';
 import { hotlineCommandChannel, hotlineCommandResultChannel, parseHotlineCommand } from '@hotline/realtime';
 import { testEnvironment } from '../support/test-environment';
 import { ApiTestServer, REPO_ROOT } from '../support/api-test-server';
@@ -113,6 +113,21 @@ describe('work desks (Chromium against the api in-process): unit portal, review,
     await page.screenshot({ path: join(ARTIFACTS, 'wallboard.zh-CN.png'), animations: 'disabled' });
     await alarm.locator('.el-alert__close-btn').click();
     await alarm.waitFor({ state: 'detached' });
+    // An alarm raised while the wall was not connected comes with the snapshot (kept in Redis for a day), and a
+    // dismissed one stays dismissed on this screen after a reload.
+    await api.redis.set(
+      asteriskAlarmKey(api.config.REDIS_PREFIX),
+      JSON.stringify({ alarm: 'asterisk_restart', severity: 'critical', message: 'Asterisk restarted; 3 call(s) lost', asteriskStartedAt: 'b', previousAsteriskStartedAt: 'a', lostCallIds: ['x', 'y', 'z'], raisedAt: new Date().toISOString() }),
+    );
+    await page.reload();
+    const kept = page.locator('[data-testid="wallboard-alarm"]', { hasText: '3 call(s) lost' });
+    await kept.waitFor({ timeout: 5_000 });
+    await kept.locator('.el-alert__close-btn').click();
+    await page.reload();
+    // The snapshot is applied as the connection turns live.
+    await page.locator('[data-testid="realtime-status"][data-state="live"]').waitFor({ timeout: 5_000 });
+    await expect(page.locator('[data-testid="wallboard-alarm"]').count()).resolves.toBe(0);
+    await api.redis.del(asteriskAlarmKey(api.config.REDIS_PREFIX));
 
     // Wall mode: no header, big numbers; Escape leaves it.
     await page.locator('[data-testid="wall-mode"]').click();

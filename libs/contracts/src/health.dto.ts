@@ -1,3 +1,5 @@
+import type { SystemAlarmView } from '@hotline/realtime';
+
 /** The body of GET /api/health, in @nestjs/terminus's shape, with the components this product checks. */
 export type HealthComponentName = 'postgres' | 'redis' | 'ari' | 'ami';
 
@@ -16,13 +18,7 @@ export interface HealthComponentDto {
 export type HealthComponentsDto = Partial<Record<HealthComponentName, HealthComponentDto>>;
 
 /** A platform alarm raised recently (an Asterisk restart that lost calls): shown to staff until it ages out. */
-export interface HealthAlarmDto {
-  alarm: string;
-  severity: 'critical' | 'warning';
-  message: string;
-  raisedAt: string;
-  lostCalls: number;
-}
+export type HealthAlarmDto = SystemAlarmView;
 
 export interface HealthDto {
   /** `ok` with HTTP 200 when every component is up; otherwise HTTP 503. */

@@ -2,6 +2,7 @@
  * The socket.io contract between the api's realtime gateway and the browser. Pure types and string
  * helpers (no Node imports): the web app reads it through `@hotline/contracts` as types only.
  */
+import type { SystemAlarmView } from './system-alarm.contract';
 import type { HotlineEvent } from './hotline-event.contract';
 
 /** Served under the api prefix, so the same proxy rule that forwards /api also forwards the socket. */
@@ -112,6 +113,8 @@ export interface RealtimeSnapshot {
   /** Present for unit roles only. */
   unitInbox: UnitInboxSnapshot | null;
   acd: AcdSnapshot | null;
+  /** The floor's staff (wallboard): platform alarms of the last day, so one pushed during a blip is not missed. */
+  alarms: SystemAlarmView[];
 }
 
 /**

@@ -26,6 +26,15 @@ export interface KeptSystemAlarm extends SystemAlarmPayload {
   raisedAt: string;
 }
 
+/** A recent alarm as staff see it (health report, realtime snapshot): the lost calls counted, not listed. */
+export interface SystemAlarmView {
+  alarm: SystemAlarmCode;
+  severity: 'critical' | 'warning';
+  message: string;
+  raisedAt: string;
+  lostCalls: number;
+}
+
 /** Where call-control keeps the last Asterisk alarm; the api reads it. */
 export function asteriskAlarmKey(prefix: string): string {
   return `${prefix}:health:asterisk`;

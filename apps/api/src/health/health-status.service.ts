@@ -3,7 +3,7 @@ import { HealthCheckResult, HealthCheckService, HealthIndicatorResult, TypeOrmHe
 import type { HealthComponentsDto, HealthDto } from '@hotline/contracts';
 import { Actor, hasRole, Role } from '@hotline/org';
 import { RedisHealthIndicator } from './redis-health.indicator';
-import { SystemAlarmReader } from './system-alarm.reader';
+import { SystemAlarmReader } from '../alarms/system-alarm.reader';
 import { TelephonyHealthIndicator } from './telephony-health.indicator';
 
 /**

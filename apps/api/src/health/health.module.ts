@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { AuthModule } from '@hotline/auth';
-import { CLOCK, SystemClock } from '@hotline/common';
 import { APP_CONFIG, AppConfig } from '@hotline/config';
 import { HealthController } from './health.controller';
 import { HealthStatusService } from './health-status.service';
 import { HealthViewerGuard } from './health-viewer.guard';
 import { RedisHealthIndicator } from './redis-health.indicator';
-import { SystemAlarmReader } from './system-alarm.reader';
+import { SystemAlarmModule } from '../alarms/system-alarm.module';
 import { TelephonyHealthIndicator } from './telephony-health.indicator';
 import { AmiHealthProbe, AriHealthProbe } from '@hotline/telephony';
 
@@ -15,7 +14,7 @@ const PROBE_TIMEOUT_MS = 1_500;
 
 @Module({
   // HealthStatusService logs changes of state; terminus would log every failing poll.
-  imports: [TerminusModule.forRoot({ logger: false }), AuthModule],
+  imports: [TerminusModule.forRoot({ logger: false }), AuthModule, SystemAlarmModule],
   controllers: [HealthController],
   providers: [
     {
@@ -36,9 +35,7 @@ const PROBE_TIMEOUT_MS = 1_500;
           timeoutMs: PROBE_TIMEOUT_MS,
         }),
     },
-    { provide: CLOCK, useClass: SystemClock },
     RedisHealthIndicator,
-    SystemAlarmReader,
     TelephonyHealthIndicator,
     HealthStatusService,
     HealthViewerGuard,

@@ -30,8 +30,8 @@ export class HealthComponentsResponse implements HealthComponentsDto {
 }
 
 export class HealthAlarmResponse implements HealthAlarmDto {
-  @ApiProperty({ example: 'asterisk_restart' })
-  alarm!: string;
+  @ApiProperty({ enum: ['asterisk_restart'] })
+  alarm!: 'asterisk_restart';
 
   @ApiProperty({ enum: ['critical', 'warning'] })
   severity!: 'critical' | 'warning';

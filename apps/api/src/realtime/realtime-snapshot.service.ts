@@ -12,6 +12,7 @@ import {
 import { maskCallerNumber } from './caller-number.mask';
 import { AcdStateStore } from './acd-state.store';
 import { AgentDirectory } from './agent-directory.service';
+import { SystemAlarmReader } from '../alarms/system-alarm.reader';
 
 /** Calls still "up" in the record longer than this are stale rows (a crashed call-control), not live calls. */
 const LIVE_CALL_MAX_AGE_HOURS = 12;
@@ -38,16 +39,18 @@ export class RealtimeSnapshotService {
     private readonly dataSource: DataSource,
     private readonly acd: AcdStateStore,
     private readonly agents: AgentDirectory,
+    private readonly alarms: SystemAlarmReader,
   ) {}
 
   async snapshotFor(actor: Actor & { userId: string }, rooms: string[]): Promise<RealtimeSnapshot> {
     const unitScoped = isUnitScoped(actor.roles);
     const visibility = callerNumberVisibility(actor);
-    const [calls, unitInbox, agent, agentStates] = await Promise.all([
+    const [calls, unitInbox, agent, agentStates, alarms] = await Promise.all([
       unitScoped ? null : this.calls(visibility),
       unitScoped && actor.unitId ? this.unitInbox(actor.unitId) : null,
       unitScoped ? null : this.agents.ownAgent(actor.userId),
       unitScoped ? [] : this.agents.agentStates(),
+      watchesFloor(actor) ? this.alarms.recent() : [],
     ]);
     return {
       serverTime: new Date().toISOString(),
@@ -58,6 +61,7 @@ export class RealtimeSnapshotService {
       calls,
       unitInbox,
       acd: unitScoped ? null : this.acd.current(agentStates),
+      alarms,
     };
   }
 

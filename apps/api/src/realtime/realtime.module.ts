@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthModule } from '@hotline/auth';
+import { SystemAlarmModule } from '../alarms/system-alarm.module';
 import { CallControlClientModule } from '../call-control/call-control-client.module';
 import { AcdStateStore } from './acd-state.store';
 import { AgentDirectory } from './agent-directory.service';
@@ -19,7 +20,7 @@ import { WorkOrderChangeNotifier } from './work-order-change.notifier';
  * Needs ConfigModule, DatabaseModule and RedisModule from the root (as ApiModule provides them).
  */
 @Module({
-  imports: [AuthModule, CallControlClientModule],
+  imports: [AuthModule, CallControlClientModule, SystemAlarmModule],
   providers: [
     RealtimeGateway,
     RealtimeSessionService,

@@ -14,8 +14,18 @@ export const useWallboardStore = defineStore('wallboard', () => {
   const today = ref<CallCountsSnapshot>(emptyCounts());
   const acd = ref<AcdSnapshot | null>(null);
   const lastEventAt = ref<string | null>(null);
-  /** The last platform alarm pushed while the wall was open, until someone dismisses it. */
+  /**
+   * The last platform alarm (pushed, or in the snapshot for a day after it was raised, so a blip or a reload
+   * does not lose it), until dismissed on this screen.
+   */
   const alarm = ref<{ message: string; severity: 'critical' | 'warning'; occurredAt: string } | null>(null);
+  const dismissedKey = 'hotline.wallboard.dismissedAlarm';
+
+  function showAlarm(next: { message: string; severity: 'critical' | 'warning'; occurredAt: string }): void {
+    if (localStorage.getItem(dismissedKey) === next.occurredAt) return;
+    if (alarm.value && Date.parse(alarm.value.occurredAt) >= Date.parse(next.occurredAt)) return;
+    alarm.value = next;
+  }
   /** Ids of the events already counted: a snapshot and a late event must not count one call twice. */
   const seen = new Set<string>();
 
@@ -34,6 +44,8 @@ export const useWallboardStore = defineStore('wallboard', () => {
     liveCalls.value = snapshot.calls?.live ?? [];
     today.value = snapshot.calls?.today ?? emptyCounts();
     acd.value = snapshot.acd;
+    const latest = [...(snapshot.alarms ?? [])].sort((a, b) => b.raisedAt.localeCompare(a.raisedAt))[0];
+    if (latest) showAlarm({ message: latest.message, severity: latest.severity, occurredAt: latest.raisedAt });
   }
 
   function applyEvent(event: HotlineEvent): void {
@@ -90,7 +102,7 @@ export const useWallboardStore = defineStore('wallboard', () => {
       }
       case 'system.alarm': {
         const raised = (event as HotlineEvent<'system.alarm'>).payload;
-        alarm.value = { message: raised.message, severity: raised.severity, occurredAt: event.occurredAt };
+        showAlarm({ message: raised.message, severity: raised.severity, occurredAt: event.occurredAt });
         return;
       }
       case 'agent.state-changed': {
@@ -106,6 +118,7 @@ export const useWallboardStore = defineStore('wallboard', () => {
   }
 
   function dismissAlarm(): void {
+    if (alarm.value) localStorage.setItem(dismissedKey, alarm.value.occurredAt);
     alarm.value = null;
   }
 

@@ -2,8 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { CLOCK, Clock } from '@hotline/common';
 import { APP_CONFIG, AppConfig } from '@hotline/config';
-import type { HealthAlarmDto } from '@hotline/contracts';
-import { asteriskAlarmKey, type KeptSystemAlarm } from '@hotline/realtime';
+import { asteriskAlarmKey, type KeptSystemAlarm, type SystemAlarmView } from '@hotline/realtime';
 import { REDIS_CLIENT } from '@hotline/redis';
 
 /**
@@ -27,7 +26,7 @@ export class SystemAlarmReader {
   }
 
   /** Recent alarms, newest first; none when Redis cannot say (its own health check reports that). */
-  async recent(): Promise<HealthAlarmDto[]> {
+  async recent(): Promise<SystemAlarmView[]> {
     let raw: string | null;
     try {
       raw = await this.redis.get(this.key);
