@@ -152,6 +152,8 @@ describe('agent desk on a real call (Asterisk, call-control, api, web app in Chr
     await page.locator('[data-testid="recording-toggle"]', { hasText: '恢复录音' }).waitFor({ timeout: 5_000 });
     await toggle.click();
     await page.locator('[data-testid="recording-toggle"]', { hasText: '暂停录音' }).waitFor({ timeout: 5_000 });
+    // At the end of a call the agent could hand the caller to the satisfaction prompt (test/telephony/service-rating.spec.ts).
+    await expect(page.locator('[data-testid="rate-service"]').textContent()).resolves.toContain('转满意度评价');
     // The call's timeline is written behind the call (in batches): wait for the two entries.
     const control = async () => (await h.db.query(`SELECT type FROM call_events WHERE call_id = $1 AND type LIKE 'recording.%' ORDER BY sequence`, [callId])).rows.map((row) => row.type);
     await waitFor(async () => (await control()).length >= 2, 10_000, 'the recording pause and resume in the timeline');

@@ -143,6 +143,7 @@ const ACCESS: Record<string, Access> = {
   // Agent transfers (issue 7): the agent on the call (their own, checked in call-control) and supervisors;
   // the trail is read by the centre's roles on calls; the allow-list is the admin's to edit.
   'POST /api/calls/{callId}/transfers': [Role.Agent, Role.Supervisor],
+  'POST /api/calls/{callId}/service-rating': [Role.Agent, Role.Supervisor],
   'GET /api/calls/{callId}/transfers': [Role.Agent, Role.Supervisor, Role.Admin],
   'POST /api/calls/{callId}/transfers/{transferId}/complete': [Role.Agent, Role.Supervisor],
   'POST /api/calls/{callId}/transfers/{transferId}/conference': [Role.Agent, Role.Supervisor],

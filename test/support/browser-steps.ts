@@ -45,8 +45,30 @@ export async function fillComplaintForMarketUnit(page: Page, order: { callerName
   await page.locator('.el-select-dropdown__item', { hasText: '652701' }).click();
   await page.locator('[data-testid="field-subject"]').fill(order.subject);
   await page.locator('[data-testid="field-content"]').fill(order.content);
-  await page.locator('[data-testid="field-unit"]').click();
-  await page.locator('.el-tree .el-select-dropdown__item', { hasText: /^州市场监督管理局$/ }).click();
-  await page.locator('.el-tree').waitFor({ state: 'hidden' });
+  await pickLeadUnit(page, '州市场监督管理局');
   await form.locator('.el-form-item__error').first().waitFor({ state: 'detached', timeout: 2_000 });
+}
+
+/**
+ * Picks the lead unit in the form's tree select. Under CI load a click can land while the dropdown is still
+ * opening and not select (seen once: the tree stayed open for 30 s), so the pick is confirmed by the field
+ * showing the unit, and retried; a dropdown still open after the pick is closed with Escape.
+ */
+async function pickLeadUnit(page: Page, unit: string): Promise<void> {
+  const field = page.locator('[data-testid="field-unit"]');
+  const chosen = page.locator('[data-testid="field-unit"] .el-select__selected-item', { hasText: unit });
+  for (let attempt = 1; ; attempt += 1) {
+    if (!(await page.locator('.el-tree').isVisible())) await field.click();
+    const option = page.locator('.el-tree .el-select-dropdown__item', { hasText: new RegExp(`^${unit}$`) });
+    await option.waitFor();
+    await option.click();
+    try {
+      await chosen.first().waitFor({ timeout: 3_000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+  if (await page.locator('.el-tree').isVisible()) await page.keyboard.press('Escape');
+  await page.locator('.el-tree').waitFor({ state: 'hidden' });
 }

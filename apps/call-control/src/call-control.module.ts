@@ -50,6 +50,7 @@ import { SurveyCallAdmission } from './surveys/survey-call.admission';
 import { SurveyCallCommandConsumer } from './surveys/survey-call-command.consumer';
 import { SurveyCallEventsHandler } from './surveys/survey-call-events.handler';
 import { SurveyCallService } from './surveys/survey-call.service';
+import { ServiceRatingService } from './surveys/service-rating.service';
 import { CallOrderDraftRepository } from './work-orders/call-order-draft.repository';
 import { PgTransactionRunner, TransactionRunner, WorkOrderCallLinkService, WorkOrderRepository } from '@hotline/work-orders';
 
@@ -112,6 +113,7 @@ export class CallControlModule {
         // Voice surveys (issue 8)
         SurveyCallAdmission,
         SurveyCallService,
+        ServiceRatingService,
         SurveyCallEventsHandler,
         SurveyCallCommandConsumer,
         // Health (issue 9)

@@ -197,6 +197,16 @@ export interface SupervisionReleasedPayload extends CallRef {
   agentId: string | null;
 }
 
+/** The caller's rating of the service at the end of the call (转满意度评价), or why there is none. */
+export interface CallServiceRatedPayload {
+  callId: string;
+  channelId: string;
+  agentId: string;
+  outcome: 'rated' | 'no_input' | 'hung_up';
+  digit: string | null;
+  level: 'satisfied' | 'basically_satisfied' | 'dissatisfied' | null;
+}
+
 export interface CallControlEventPayloads {
   'call.line': CallLinePayload;
   'call.ivr': CallIvrPayload;
@@ -212,6 +222,7 @@ export interface CallControlEventPayloads {
   'call.transferred': CallTransferredPayload;
   'call.message-left': CallMessageLeftPayload;
   'call.work-order-draft': CallWorkOrderDraftPayload;
+  'call.service-rated': CallServiceRatedPayload;
   'recording.paused': RecordingControlPayload;
   'recording.resumed': RecordingControlPayload;
   'recording.finalised': RecordingFinalisedPayload;
@@ -236,6 +247,7 @@ export const CALL_CONTROL_EVENT_TYPES: ReadonlyArray<keyof CallControlEventPaylo
   'call.transferred',
   'call.message-left',
   'call.work-order-draft',
+  'call.service-rated',
   'recording.paused',
   'recording.resumed',
   'recording.finalised',

@@ -32,6 +32,11 @@ export const hotlineCommandPayloadSchemas = {
       callId: uuid.optional(),
     })
     .strict(),
+  /**
+   * 转满意度评价: the agent hands the caller to the satisfaction prompt at the end of the call; the agent leaves
+   * to wrap-up and the caller rates the service by key. `agentId`: an agent may do this on their own call only.
+   */
+  'call.rate-service': z.object({ callId: uuid, agentId: agentId.optional(), requestedBy: actor }).strict(),
   'queue.stats': z.object({ skill: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/), requestedBy: actor }).strict(),
   /**
    * Supervision (issue 7): a supervisor listens, whispers to the agent, barges in or takes over a call from

@@ -49,6 +49,13 @@ export class CallTransferCommandsService {
     return this.callControl.send(`transfer.${action}`, { callId, transferId, requestedBy: actor.username, ...(agentId ? { agentId } : {}) });
   }
 
+  /** 转满意度评价: the caller goes to the satisfaction prompt, the agent to wrap-up (their own call only). */
+  async rateService(actor: Actor, callId: string): Promise<Record<string, unknown>> {
+    await this.inProgress(callId);
+    const agentId = await this.actingAgent(actor);
+    return this.callControl.send('call.rate-service', { callId, requestedBy: actor.username, ...(agentId ? { agentId } : {}) });
+  }
+
   /** Refused at once (404) for calls the record shows over or unknown; call-control checks the rest. */
   private async inProgress(callId: string): Promise<void> {
     const status = await this.destinations.callStatus(callId);

@@ -3,6 +3,7 @@ import { AcdModule } from '@hotline/acd';
 import { AuthModule } from '@hotline/auth';
 import { CallControlClientModule } from '../call-control/call-control-client.module';
 import { CallTransferCommandsService } from './call-transfer-commands.service';
+import { CallServiceRatingController } from './call-service-rating.controller';
 import { CallTransfersController } from './call-transfers.controller';
 import { TransferDestinationRepository } from './transfer-destination.repository';
 import { TransferDestinationsController } from './transfer-destinations.controller';
@@ -11,7 +12,7 @@ import { WorkOrderTransfersController } from './work-order-transfers.controller'
 /** Agent transfers (issue 7) and the transfer allow-list over HTTP. Needs ConfigModule, DatabaseModule, RedisModule from the root. */
 @Module({
   imports: [AcdModule, AuthModule, CallControlClientModule],
-  controllers: [CallTransfersController, TransferDestinationsController, WorkOrderTransfersController],
+  controllers: [CallTransfersController, CallServiceRatingController, TransferDestinationsController, WorkOrderTransfersController],
   providers: [TransferDestinationRepository, CallTransferCommandsService],
 })
 export class TransfersHttpModule {}

@@ -3,7 +3,8 @@ import type { CallerListName, HotlineLine } from '@hotline/ivr';
 import type { CallChannelIo } from '../ivr/call-channel.io';
 
 /** Where the call is: in the IVR, waiting in a queue, talking to an agent, transferred out, or over. */
-export type CallPhase = 'ivr' | 'queue' | 'talk' | 'transfer' | 'done';
+/** rating: handed by the agent to the satisfaction prompt (转满意度评价) at the end of the call. */
+export type CallPhase = 'ivr' | 'queue' | 'talk' | 'transfer' | 'rating' | 'done';
 
 export interface CallSession {
   callId: string;

@@ -81,6 +81,8 @@ export const authedClient = {
   /** Sent on to call-control; the change shows as a recording.paused / resumed event. */
   recording: (callId: string, action: 'pause' | 'resume', reason: string) =>
     request<Record<string, unknown>>('POST', `/calls/${encodeURIComponent(callId)}/recording/${action}`, { reason }),
+  /** 转满意度评价: call-control plays the rating prompt to the caller; the agent goes to wrap-up. */
+  rateService: (callId: string) => request<Record<string, unknown>>('POST', `/calls/${encodeURIComponent(callId)}/service-rating`),
   /** Signs the agent in at a seat (call-control answers with agent.state-changed → not_ready). */
   agentLogin: (agentId: string, seat: string) => request<Record<string, unknown>>('POST', `/acd/agents/${encodeURIComponent(agentId)}/login`, { seat }),
   agentLogout: (agentId: string) => request<Record<string, unknown>>('POST', `/acd/agents/${encodeURIComponent(agentId)}/logout`),

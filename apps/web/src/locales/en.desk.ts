@@ -74,6 +74,8 @@ const enDesk: DeskMessageSchema = {
     accepted: 'Accepted',
   },
   agent: {
+    rateService: 'To satisfaction rating',
+    rateServiceStarted: 'The caller is rating the service; you are in wrap-up',
     stateBar: 'Agent state',
     ready: 'Ready',
     notReady: 'Not ready',

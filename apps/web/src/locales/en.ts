@@ -62,6 +62,8 @@ const en: MessageSchema = {
     dtmf: 'Pressed {digit}',
     ended: 'Call ended: {cause}',
     other: 'Event {type}',
+    serviceRated: 'Service rating: {level}',
+    serviceNotRated: 'Service rating: none given',
   },
   hangupCause: {
     '1': 'Unallocated number',

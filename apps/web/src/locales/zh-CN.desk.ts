@@ -114,6 +114,8 @@ const zhCNDesk = {
     accepted: '已审核通过',
   },
   agent: {
+    rateService: '转满意度评价',
+    rateServiceStarted: '已转满意度评价，进入话后整理',
     stateBar: '坐席状态',
     ready: '就绪',
     notReady: '示忙',

@@ -61,6 +61,8 @@ const zhCN = {
     dtmf: '按键 {digit}',
     ended: '通话结束：{cause}',
     other: '事件 {type}',
+    serviceRated: '满意度评价：{level}',
+    serviceNotRated: '满意度评价：未评价',
   },
   hangupCause: {
     '1': '空号',

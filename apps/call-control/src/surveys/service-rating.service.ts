@@ -1,0 +1,138 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { CLOCK, Clock, DomainError, DomainErrorKind } from '@hotline/common';
+import type { CallServiceRatedPayload, HotlineCommandPayloads } from '@hotline/realtime';
+import { ARI_GATEWAY, AriGateway, NORMAL_CLEARING, TelephonyError } from '@hotline/telephony';
+import { AcdService } from '../acd/acd.service';
+import { CallEventPublisher } from '../calls/call-event.publisher';
+import { CallLogRepository } from '../calls/call-log.repository';
+import { CallSession, CallSessionRegistry } from '../calls/call-session.registry';
+import { CallControlCommandDispatcher } from '../commands/call-control-command.dispatcher';
+import { CallEndedError } from '../ivr/call-channel.io';
+import { PromptResolver } from '../ivr/prompt.resolver';
+import { CallNotActiveError } from '../recordings/recording-control.service';
+import { SurveyCallPrompts } from './survey-call.prompts';
+
+/** The service rating's scale: three keys, as the caller hears them. */
+const LEVELS: Record<string, NonNullable<CallServiceRatedPayload['level']>> = { '1': 'satisfied', '2': 'basically_satisfied', '3': 'dissatisfied' };
+const PROMPTS = {
+  intro: '请您对本次通话服务进行评价。',
+  options: '满意请按一,基本满意请按二,不满意请按三。',
+  goodbye: '感谢您的来电,再见。',
+} as const;
+const ROUNDS = 2;
+const NO_INPUT_MS = 6_000;
+
+export class ServiceRatingRefusedError extends DomainError {
+  constructor(
+    code: 'SERVICE_RATING_CALL_NOT_CONNECTED' | 'SERVICE_RATING_NOT_YOUR_CALL',
+    readonly kind: DomainErrorKind,
+    message: string,
+  ) {
+    super(code, message);
+  }
+}
+
+interface RatingMedia {
+  prompt: string[];
+  noInput: string[];
+  invalidKey: string[];
+  thanks: string[];
+  goodbye: string[];
+}
+
+/**
+ * 转满意度评价: at the end of a call the agent hands the caller to a satisfaction prompt instead of hanging up.
+ * The caller leaves the agent's bridge, the agent goes to wrap-up (as after a completed transfer), and the
+ * caller rates the service by key (1 satisfied, 2 basically, 3 dissatisfied; re-prompted once on no or a
+ * wrong key), hears thanks and is hung up. The outcome is a `call.service-rated` event in the call's timeline.
+ */
+@Injectable()
+export class ServiceRatingService implements OnModuleInit {
+  private readonly logger = new Logger(ServiceRatingService.name);
+
+  constructor(
+    @Inject(ARI_GATEWAY) private readonly ari: AriGateway,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly dispatcher: CallControlCommandDispatcher,
+    private readonly sessions: CallSessionRegistry,
+    private readonly acd: AcdService,
+    private readonly prompts: PromptResolver,
+    private readonly calls: CallLogRepository,
+    private readonly events: CallEventPublisher,
+  ) {}
+
+  onModuleInit(): void {
+    this.dispatcher.on('call.rate-service', (request) => this.start(request));
+  }
+
+  /** Null when another node holds the call; refused when it is over, not with an agent, or not the agent's. */
+  async start(request: HotlineCommandPayloads['call.rate-service']): Promise<Record<string, unknown> | null> {
+    const session = this.sessions.byCallId(request.callId);
+    if (!session) {
+      const call = await this.calls.findById(request.callId);
+      if (!call || call.status === 'ended') throw new CallNotActiveError(request.callId);
+      return null;
+    }
+    const talk = await this.acd.talkOf(session);
+    if (!talk) throw new ServiceRatingRefusedError('SERVICE_RATING_CALL_NOT_CONNECTED', DomainErrorKind.Conflict, `Call ${request.callId} is not connected to an agent`);
+    if (request.agentId && talk.agentId !== request.agentId) throw new ServiceRatingRefusedError('SERVICE_RATING_NOT_YOUR_CALL', DomainErrorKind.Forbidden, `Call ${request.callId} is not connected to you`);
+    // Made first: if the prompts cannot be synthesised the call stays as it is, with the agent.
+    const media = await this.media();
+    await this.ari.removeFromBridge(talk.bridgeId, [session.channelId]);
+    await this.acd.handOver(session);
+    session.phase = 'rating';
+    this.logger.log(`Call ${session.callId}: ${request.requestedBy} handed the caller to the service rating`);
+    void this.converse(session, talk.agentId, media);
+    return { callId: session.callId, state: 'rating' };
+  }
+
+  private async converse(session: CallSession, agentId: string, media: RatingMedia): Promise<void> {
+    let digit: string | null = null;
+    let recorded = false;
+    // Keys pressed while talking to the agent (a card number read out, say) are not a rating.
+    session.io.clearDigits();
+    try {
+      let lead: string[] = [];
+      for (let round = 1; round <= ROUNDS && digit === null; round += 1) {
+        await session.io.play([...lead, ...media.prompt], { interruptible: true });
+        const read = await session.io.readDigits({ maxDigits: 1, firstTimeoutMs: NO_INPUT_MS, interDigitTimeoutMs: 1 });
+        if (LEVELS[read.digits]) digit = read.digits;
+        else lead = read.digits === '' ? media.noInput : media.invalidKey;
+      }
+      await this.recorded(session, agentId, digit === null ? 'no_input' : 'rated', digit);
+      recorded = true;
+      await session.io.play(digit === null ? media.goodbye : media.thanks, { interruptible: false });
+      session.hangupCause = NORMAL_CLEARING;
+      await this.ari.hangup(session.channelId);
+    } catch (error) {
+      const gone = error instanceof CallEndedError || (error instanceof TelephonyError && /404|not found/i.test(error.message));
+      if (!gone) this.logger.error(`Service rating of call ${session.callId} failed: ${(error as Error).message}`, (error as Error).stack);
+      // A key given stays given; a caller who hung up before one is recorded as such.
+      if (!recorded) await this.recorded(session, agentId, digit !== null ? 'rated' : gone ? 'hung_up' : 'no_input', digit);
+    }
+  }
+
+  private async recorded(session: CallSession, agentId: string, outcome: CallServiceRatedPayload['outcome'], digit: string | null): Promise<void> {
+    const at = this.clock.now();
+    const payload: CallServiceRatedPayload = { callId: session.callId, channelId: session.channelId, agentId, outcome, digit, level: digit ? (LEVELS[digit] ?? null) : null };
+    try {
+      await this.calls.appendEvent(session.callId, 'call.service-rated', at, { ...payload });
+      await this.events.publish('call.service-rated', at, payload);
+    } catch (error) {
+      this.logger.error(`Service rating of call ${session.callId} not recorded: ${(error as Error).message}`);
+    }
+  }
+
+  private async media(): Promise<RatingMedia> {
+    const one = (text: string) => this.prompts.media({ tts: text });
+    const [intro, options, noInput, invalidKey, thanks, goodbye] = await Promise.all([
+      one(PROMPTS.intro),
+      one(PROMPTS.options),
+      one(SurveyCallPrompts.noInput),
+      one(SurveyCallPrompts.invalidKey),
+      one(SurveyCallPrompts.thanks),
+      one(PROMPTS.goodbye),
+    ]);
+    return { prompt: [...intro, ...options], noInput, invalidKey, thanks, goodbye };
+  }
+}
