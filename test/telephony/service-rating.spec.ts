@@ -33,10 +33,14 @@ describe('service rating at the end of a call (real Asterisk, call-control, api,
   });
 
   afterAll(async () => {
-    if (h) await waitFor(async () => (await h.db.query(`SELECT 1 FROM recordings WHERE status = 'recording'`)).rowCount === 0, 30_000, 'every recording to be finalised');
-    await h?.commands.send('agent.logout', { agentId: 'a1', requestedBy: 'test' });
-    await h?.close();
-    await phone?.stop();
+    // A failed test must not leave Asterisk, call-control or SIPp running for the suites after it.
+    try {
+      if (h) await waitFor(async () => (await h.db.query(`SELECT 1 FROM recordings WHERE status = 'recording'`)).rowCount === 0, 30_000, 'every recording to be finalised');
+    } finally {
+      await h?.commands.send('agent.logout', { agentId: 'a1', requestedBy: 'test' });
+      await h?.close();
+      await phone?.stop();
+    }
   });
 
   it('hands the caller to the rating prompt; their key is the call\'s service rating, the agent goes to wrap-up', async () => {

@@ -49,11 +49,15 @@ describe('call-control restart while a supervisor is on a call (real Asterisk, s
   });
 
   afterAll(async () => {
-    if (h) await waitFor(async () => (await h.db.query(`SELECT 1 FROM recordings WHERE status = 'recording'`)).rowCount === 0, 30_000, 'every recording to be finalised');
-    await processes?.stopAll();
-    await h?.close();
-    await agentPhone?.stop();
-    await supervisorPhone?.stop();
+    // A failed test must not leave Asterisk, call-control or SIPp running for the suites after it.
+    try {
+      if (h) await waitFor(async () => (await h.db.query(`SELECT 1 FROM recordings WHERE status = 'recording'`)).rowCount === 0, 30_000, 'every recording to be finalised');
+    } finally {
+      await processes?.stopAll();
+      await h?.close();
+      await agentPhone?.stop();
+      await supervisorPhone?.stop();
+    }
   });
 
   const seatCalls = async () => (await supervisorPhone.logLines()).filter((line) => line.startsWith('answered')).length;

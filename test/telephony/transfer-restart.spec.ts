@@ -49,11 +49,15 @@ describe('call-control restart during an agent transfer (real Asterisk, separate
   });
 
   afterAll(async () => {
-    if (h) await waitFor(async () => (await h.db.query(`SELECT 1 FROM recordings WHERE status = 'recording'`)).rowCount === 0, 30_000, 'every recording to be finalised');
-    await processes?.stopAll();
-    await h?.close();
-    await phones?.stop();
-    await dispatcher?.stop();
+    // A failed test must not leave Asterisk, call-control or SIPp running for the suites after it.
+    try {
+      if (h) await waitFor(async () => (await h.db.query(`SELECT 1 FROM recordings WHERE status = 'recording'`)).rowCount === 0, 30_000, 'every recording to be finalised');
+    } finally {
+      await processes?.stopAll();
+      await h?.close();
+      await phones?.stop();
+      await dispatcher?.stop();
+    }
   });
 
   const eventsOf = async (callId: string, type: string) => Number((await h.db.query(`SELECT count(*) AS n FROM call_events WHERE call_id = $1 AND type = $2`, [callId, type])).rows[0].n);
