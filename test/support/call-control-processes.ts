@@ -57,3 +57,16 @@ export async function bridgeChannels(h: CallControlHarness, bridgeId: string): P
   });
   return response.status === 200 ? (((await response.json()) as { channels?: string[] }).channels ?? []) : [];
 }
+
+/**
+ * For afterAll: waits until every recording is finalised (closing under one only logs noise), then runs each
+ * clean-up in order, whether that wait succeeded or not, so a failed test leaves no Asterisk, call-control
+ * or SIPp running for the suites after it.
+ */
+export async function closeAfterRecordings(h: CallControlHarness | undefined, ...cleanups: Array<() => Promise<unknown> | undefined>): Promise<void> {
+  try {
+    if (h) await waitFor(async () => (await h.db.query(`SELECT 1 FROM recordings WHERE status = 'recording'`)).rowCount === 0, 30_000, 'every recording to be finalised');
+  } finally {
+    for (const cleanup of cleanups) await cleanup();
+  }
+}

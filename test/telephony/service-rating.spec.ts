@@ -8,7 +8,7 @@ import { findFreePorts } from '@hotline/provisioning';
 import type { HotlineEvent } from '@hotline/realtime';
 import { dtmfPcapXml, runSipp, SippRunResult, SippUas, SIPP_SCENARIOS, startSippUas } from '../support/sipp/sipp.runner';
 import { CallControlHarness, startCallControlHarness, waitFor, publishFlowOnLines } from '../support/call-control-harness';
-import { sendCommand } from '../support/call-control-processes';
+import { closeAfterRecordings, sendCommand } from '../support/call-control-processes';
 
 jest.setTimeout(5 * 60_000);
 
@@ -32,16 +32,7 @@ describe('service rating at the end of a call (real Asterisk, call-control, api,
     await sendCommand(h, 'agent.set-state', { agentId: 'a1', state: 'ready' });
   });
 
-  afterAll(async () => {
-    // A failed test must not leave Asterisk, call-control or SIPp running for the suites after it.
-    try {
-      if (h) await waitFor(async () => (await h.db.query(`SELECT 1 FROM recordings WHERE status = 'recording'`)).rowCount === 0, 30_000, 'every recording to be finalised');
-    } finally {
-      await h?.commands.send('agent.logout', { agentId: 'a1', requestedBy: 'test' });
-      await h?.close();
-      await phone?.stop();
-    }
-  });
+  afterAll(() => closeAfterRecordings(h, () => h?.commands.send('agent.logout', { agentId: 'a1', requestedBy: 'test' }), () => h?.close(), () => phone?.stop()));
 
   it('hands the caller to the rating prompt; their key is the call\'s service rating, the agent goes to wrap-up', async () => {
     const [sipPort, rtpPort] = (await findFreePorts(2)) as [number, number];

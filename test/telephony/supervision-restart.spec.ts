@@ -10,7 +10,7 @@ import type { HotlineEvent } from '@hotline/realtime';
 import { SippRunResult, SippUas, SIPP_SCENARIOS, startSippUas } from '../support/sipp/sipp.runner';
 import { talkingCitizen } from '../support/sipp/talking-citizen';
 import { CallControlHarness, startCallControlHarness, waitFor, publishFlowOnLines } from '../support/call-control-harness';
-import { bridgeChannels, CallControlProcesses, sendCommand, sendCommandOnceHeld } from '../support/call-control-processes';
+import { bridgeChannels, CallControlProcesses, closeAfterRecordings, sendCommand, sendCommandOnceHeld } from '../support/call-control-processes';
 
 jest.setTimeout(10 * 60_000);
 
@@ -48,17 +48,7 @@ describe('call-control restart while a supervisor is on a call (real Asterisk, s
     await sendCommand(h, 'agent.set-state', { agentId: 'a1', state: 'ready' });
   });
 
-  afterAll(async () => {
-    // A failed test must not leave Asterisk, call-control or SIPp running for the suites after it.
-    try {
-      if (h) await waitFor(async () => (await h.db.query(`SELECT 1 FROM recordings WHERE status = 'recording'`)).rowCount === 0, 30_000, 'every recording to be finalised');
-    } finally {
-      await processes?.stopAll();
-      await h?.close();
-      await agentPhone?.stop();
-      await supervisorPhone?.stop();
-    }
-  });
+  afterAll(() => closeAfterRecordings(h, () => processes?.stopAll(), () => h?.close(), () => agentPhone?.stop(), () => supervisorPhone?.stop()));
 
   const seatCalls = async () => (await supervisorPhone.logLines()).filter((line) => line.startsWith('answered')).length;
 

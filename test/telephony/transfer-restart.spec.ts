@@ -9,7 +9,7 @@ import type { HotlineEvent } from '@hotline/realtime';
 import { SippRunResult, SippUas, SIPP_SCENARIOS, startSippUas } from '../support/sipp/sipp.runner';
 import { talkingCitizen } from '../support/sipp/talking-citizen';
 import { CallControlHarness, startCallControlHarness, waitFor, publishFlowOnLines } from '../support/call-control-harness';
-import { bridgeChannels, CallControlProcesses, sendCommand, sendCommandOnceHeld } from '../support/call-control-processes';
+import { bridgeChannels, CallControlProcesses, closeAfterRecordings, sendCommand, sendCommandOnceHeld } from '../support/call-control-processes';
 
 jest.setTimeout(10 * 60_000);
 
@@ -48,17 +48,7 @@ describe('call-control restart during an agent transfer (real Asterisk, separate
     await sendCommand(h, 'agent.set-state', { agentId: 'a1', state: 'ready' });
   });
 
-  afterAll(async () => {
-    // A failed test must not leave Asterisk, call-control or SIPp running for the suites after it.
-    try {
-      if (h) await waitFor(async () => (await h.db.query(`SELECT 1 FROM recordings WHERE status = 'recording'`)).rowCount === 0, 30_000, 'every recording to be finalised');
-    } finally {
-      await processes?.stopAll();
-      await h?.close();
-      await phones?.stop();
-      await dispatcher?.stop();
-    }
-  });
+  afterAll(() => closeAfterRecordings(h, () => processes?.stopAll(), () => h?.close(), () => phones?.stop(), () => dispatcher?.stop()));
 
   const eventsOf = async (callId: string, type: string) => Number((await h.db.query(`SELECT count(*) AS n FROM call_events WHERE call_id = $1 AND type = $2`, [callId, type])).rows[0].n);
   const published = (type: string, transferId: string) => h.published.some((event) => event.type === type && (event.payload as { transferId?: string }).transferId === transferId);
