@@ -22,3 +22,11 @@ export function describeAriFailure(error: unknown): string {
   }
   return String(error);
 }
+
+/**
+ * ARI answers 404 for a channel that hung up a moment ago, or a bridge already destroyed: the thing is gone,
+ * which is the end of a call (or the goal of a hangup), not a fault.
+ */
+export function isAriResourceGone(error: unknown): boolean {
+  return error instanceof TelephonyError && /404|not found/i.test(error.message);
+}

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, Clock, KeyedSerialQueue } from '@hotline/common';
 import { HotlineLine } from '@hotline/ivr';
 import { callRecordingPath, RecordingRepository } from '@hotline/recordings';
-import { ARI_GATEWAY, AriChannel, AriGateway, NORMAL_CLEARING, TelephonyError, hangupCauseText } from '@hotline/telephony';
+import { ARI_GATEWAY, AriChannel, AriGateway, NORMAL_CLEARING, isAriResourceGone, hangupCauseText } from '@hotline/telephony';
 import { AcdService } from '../acd/acd.service';
 import { AcdStateStore } from '../acd/acd-state.store';
 import { CallChannelIo, CallEndedError } from '../ivr/call-channel.io';
@@ -119,7 +119,7 @@ export class CallSessionService {
         const exit = await this.ivr.run({ session, io: session.io, line, flow, vars: { ...(saved.vars ?? {}) }, tags: session.tags }, startAt);
         await this.leaveIvr(session, exit);
       } catch (error) {
-        if (error instanceof CallEndedError || session.io.ended || isChannelGone(error)) return;
+        if (error instanceof CallEndedError || session.io.ended || isAriResourceGone(error)) return;
         // A fault in a flow (or a prompt) must not strand the caller: an agent takes over.
         this.logger.error(`IVR of call ${session.callId} failed: ${(error as Error).message}`, (error as Error).stack);
         await this.leaveIvr(session, { kind: 'queue', skill: line.skill, priority: 0 }).catch((fallbackError: Error) =>
@@ -144,7 +144,7 @@ export class CallSessionService {
         session.hangupCause = NORMAL_CLEARING;
         await this.ari.hangup(session.channelId).catch((error: unknown) => {
           // The caller may have hung up first: the flow's goal is reached either way.
-          if (!isChannelGone(error)) throw error;
+          if (!isAriResourceGone(error)) throw error;
         });
         return;
     }
@@ -388,18 +388,13 @@ export class CallSessionService {
       await this.queue.run(channelId, task);
     } catch (error) {
       // The caller may hang up mid-step (ARI then answers 404): that ends the call, it is not a fault.
-      const gone = isChannelGone(error) || error instanceof CallEndedError;
+      const gone = isAriResourceGone(error) || error instanceof CallEndedError;
       this.logger[gone ? 'warn' : 'error'](`${what} on channel ${channelId} failed: ${(error as Error).message}`);
     }
   }
 }
 
-/** ARI answers 404 for a channel that hung up a moment ago: the end of a call, not a fault. */
 /** The seat leg SupervisionService dials (`sup-<id>`), not its snoops (`sup-snoop-<id>`). */
 function isSupervisorLeg(channelId: string): boolean {
   return channelId.startsWith('sup-') && !channelId.startsWith('sup-snoop-');
-}
-
-function isChannelGone(error: unknown): boolean {
-  return error instanceof TelephonyError && /404|not found/i.test(error.message);
 }

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@hotline/config';
 import { CLOCK, Clock, KeyedSerialQueue } from '@hotline/common';
 import type { AgentStateName, HotlineCommandPayloads, SupervisionMode, SupervisionPayload } from '@hotline/realtime';
-import { ARI_GATEWAY, AriBridge, AriChannel, AriGateway, NORMAL_CLEARING, TelephonyError } from '@hotline/telephony';
+import { ARI_GATEWAY, AriBridge, AriChannel, AriGateway, NORMAL_CLEARING, isAriResourceGone } from '@hotline/telephony';
 import { AcdService } from '../acd/acd.service';
 import { AgentPresenceService } from '../acd/agent-presence.service';
 import { CallEventPublisher } from '../calls/call-event.publisher';
@@ -421,13 +421,13 @@ export class SupervisionService {
 
   private async hangup(channelId: string): Promise<void> {
     await this.ari.hangup(channelId).catch((error: unknown) => {
-      if (!isGone(error)) throw error;
+      if (!isAriResourceGone(error)) throw error;
     });
   }
 
   private async destroyBridge(bridgeId: string): Promise<void> {
     await this.ari.destroyBridge(bridgeId).catch((error: unknown) => {
-      if (!isGone(error)) throw error;
+      if (!isAriResourceGone(error)) throw error;
     });
   }
 
@@ -435,13 +435,8 @@ export class SupervisionService {
     try {
       await this.serial.run(leg.session.callId, task);
     } catch (error) {
-      this.logger[isGone(error) ? 'warn' : 'error'](`Supervision ${leg.supervisionId} (${what}) failed: ${(error as Error).message}`);
+      this.logger[isAriResourceGone(error) ? 'warn' : 'error'](`Supervision ${leg.supervisionId} (${what}) failed: ${(error as Error).message}`);
       if (!leg.ended) await this.serial.run(leg.session.callId, () => this.endLeg(leg, 'failed')).catch((cleanup: Error) => this.logger.error(`Cleaning up supervision ${leg.supervisionId}: ${cleanup.message}`));
     }
   }
-}
-
-/** ARI answers 404 for a channel or bridge that is already gone: the goal (it is gone) is reached. */
-function isGone(error: unknown): boolean {
-  return error instanceof TelephonyError && /404|not found/i.test(error.message);
 }

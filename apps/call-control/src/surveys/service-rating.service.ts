@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { CLOCK, Clock, DomainError, DomainErrorKind } from '@hotline/common';
 import type { CallServiceRatedPayload, HotlineCommandPayloads } from '@hotline/realtime';
-import { ARI_GATEWAY, AriGateway, NORMAL_CLEARING, TelephonyError } from '@hotline/telephony';
+import { ARI_GATEWAY, AriGateway, NORMAL_CLEARING, isAriResourceGone } from '@hotline/telephony';
 import { AcdService } from '../acd/acd.service';
 import { CallEventPublisher } from '../calls/call-event.publisher';
 import { CallLogRepository } from '../calls/call-log.repository';
@@ -105,7 +105,7 @@ export class ServiceRatingService implements OnModuleInit {
       session.hangupCause = NORMAL_CLEARING;
       await this.ari.hangup(session.channelId);
     } catch (error) {
-      const gone = error instanceof CallEndedError || (error instanceof TelephonyError && /404|not found/i.test(error.message));
+      const gone = error instanceof CallEndedError || isAriResourceGone(error);
       if (!gone) this.logger.error(`Service rating of call ${session.callId} failed: ${(error as Error).message}`, (error as Error).stack);
       // A key given stays given; a caller who hung up before one is recorded as such.
       if (!recorded) await this.recorded(session, agentId, digit !== null ? 'rated' : gone ? 'hung_up' : 'no_input', digit);

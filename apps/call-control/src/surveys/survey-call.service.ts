@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@hotline/config';
 import { CLOCK, Clock } from '@hotline/common';
 import type { OutboundCallCommand, SurveyCallOutcome, SurveyCallResult } from '@hotline/realtime';
-import { ARI_GATEWAY, AriChannel, AriGateway, TelephonyError } from '@hotline/telephony';
+import { ARI_GATEWAY, AriChannel, AriGateway, isAriResourceGone } from '@hotline/telephony';
 import { CallChannelIo, CallEndedError } from '../ivr/call-channel.io';
 import { PromptResolver } from '../ivr/prompt.resolver';
 import { SurveyCallPrompts } from './survey-call.prompts';
@@ -166,7 +166,7 @@ export class SurveyCallService {
       await this.ari.hangup(channelId);
     } catch (error) {
       // The citizen may have hung up a moment before: the call is over either way.
-      if (!isChannelGone(error)) this.logger.warn(`Hanging up survey channel ${channelId}: ${(error as Error).message}`);
+      if (!isAriResourceGone(error)) this.logger.warn(`Hanging up survey channel ${channelId}: ${(error as Error).message}`);
     }
   }
 
@@ -207,7 +207,7 @@ export class SurveyCallService {
       await io.play(media.thanks, { interruptible: false });
       return this.result(command, 'rated', digit, comment);
     } catch (error) {
-      const gone = error instanceof CallEndedError || isChannelGone(error);
+      const gone = error instanceof CallEndedError || isAriResourceGone(error);
       // A rating given stays given, whatever happens after the key.
       if (digit !== null) {
         if (!gone) this.logger.warn(`Survey call ${command.id} after the rating: ${(error as Error).message}`);
@@ -245,9 +245,4 @@ export class SurveyCallService {
     ]);
     return { intro, options, noInput, invalidKey, commentInvite, thanks, goodbyeUnrated };
   }
-}
-
-/** ARI answers 404 for a channel that hung up a moment ago. */
-function isChannelGone(error: unknown): boolean {
-  return error instanceof TelephonyError && /404|not found/i.test(error.message);
 }
