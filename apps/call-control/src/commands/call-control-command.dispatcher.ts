@@ -13,6 +13,8 @@ import { LineDirectory } from '../ivr/line.directory';
 import { CallNotActiveError, RecordingControlService } from '../recordings/recording-control.service';
 
 type Handler = (command: HotlineCommand) => Promise<Record<string, unknown> | null>;
+/** Commands whose payload names a call (`callId` required). */
+type CallCommandType = { [T in HotlineCommandType]: HotlineCommandPayloads[T] extends { callId: string } ? T : never }[HotlineCommandType];
 
 /**
  * Entry point of commands from other apps (Redis, validated by the listener): routes each to the service
@@ -35,8 +37,8 @@ export class CallControlCommandDispatcher implements OnApplicationBootstrap {
     private readonly lines: LineDirectory,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
-    this.on('recording.pause', (p) => this.forCall(p.callId, () => this.recordings.setPaused(p.callId, true, p.reason, p.requestedBy)));
-    this.on('recording.resume', (p) => this.forCall(p.callId, () => this.recordings.setPaused(p.callId, false, p.reason, p.requestedBy)));
+    this.onCall('recording.pause', (p) => this.recordings.setPaused(p.callId, true, p.reason, p.requestedBy));
+    this.onCall('recording.resume', (p) => this.recordings.setPaused(p.callId, false, p.reason, p.requestedBy));
     this.on('agent.login', (p) => this.agents.login(p.agentId, p.seat));
     this.on('agent.logout', (p) => this.agents.logout(p.agentId));
     this.on('agent.set-state', (p) => this.agents.setState(p.agentId, p.state, p.reason));
@@ -58,6 +60,11 @@ export class CallControlCommandDispatcher implements OnApplicationBootstrap {
 
   on<T extends HotlineCommandType>(type: T, handler: (payload: HotlineCommandPayloads[T]) => Promise<Record<string, unknown> | null>): void {
     this.handlers.set(type, (command) => handler(command.payload as HotlineCommandPayloads[T]));
+  }
+
+  /** A command about one call: `handler` answers null when this process does not hold it (see forCall). */
+  onCall<T extends CallCommandType>(type: T, handler: (payload: HotlineCommandPayloads[T]) => Promise<Record<string, unknown> | null>): void {
+    this.on(type, (payload) => this.forCall((payload as { callId: string }).callId, () => handler(payload)));
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -9,7 +9,6 @@ import { CallSession, CallSessionRegistry } from '../calls/call-session.registry
 import { CallControlCommandDispatcher } from '../commands/call-control-command.dispatcher';
 import { CallEndedError } from '../ivr/call-channel.io';
 import { PromptResolver } from '../ivr/prompt.resolver';
-import { CallNotActiveError } from '../recordings/recording-control.service';
 import { SurveyCallPrompts } from './survey-call.prompts';
 
 /** The service rating's scale: three keys, as the caller hears them. */
@@ -62,17 +61,13 @@ export class ServiceRatingService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.dispatcher.on('call.rate-service', (request) => this.start(request));
+    this.dispatcher.onCall('call.rate-service', (request) => this.start(request));
   }
 
-  /** Null when another node holds the call; refused when it is over, not with an agent, or not the agent's. */
+  /** Null when this process does not hold the call; refused when it is not with an agent, or not the agent's. */
   async start(request: HotlineCommandPayloads['call.rate-service']): Promise<Record<string, unknown> | null> {
     const session = this.sessions.byCallId(request.callId);
-    if (!session) {
-      const call = await this.calls.findById(request.callId);
-      if (!call || call.status === 'ended') throw new CallNotActiveError(request.callId);
-      return null;
-    }
+    if (!session) return null;
     const talk = await this.acd.talkOf(session);
     if (!talk) throw new ServiceRatingRefusedError('SERVICE_RATING_CALL_NOT_CONNECTED', DomainErrorKind.Conflict, `Call ${request.callId} is not connected to an agent`);
     if (request.agentId && talk.agentId !== request.agentId) throw new ServiceRatingRefusedError('SERVICE_RATING_NOT_YOUR_CALL', DomainErrorKind.Forbidden, `Call ${request.callId} is not connected to you`);
