@@ -22,7 +22,6 @@ class FakeAri implements Partial<AriGateway> {
   play = jest.fn(async () => undefined);
   stopPlayback = jest.fn(async () => undefined);
   hangup = jest.fn(async (channelId: string) => void this.calls.push(`hangup ${channelId}`));
-  listBridges = jest.fn(async () => []);
 }
 
 class FakeCallLog {
@@ -201,7 +200,7 @@ describe('CallSessionService', () => {
     entries.set('call-q', { id: 'call-q', state: 'waiting', skill: 'consumer' } as QueueEntry);
     ivrPositions.set('call-i', { flow: 'default', version: 3, node: 'menu', vars: { orderNumber: '1' }, tags: { caller: 'elderly' } });
 
-    await service.reconcile([inStasis('queued'), inStasis('in-ivr')], 'hotline');
+    await service.reconcile([inStasis('queued'), inStasis('in-ivr')], [], 'hotline');
     await settle();
 
     expect(log.calls.get('gone')).toMatchObject({ status: 'ended', cause: null });
@@ -222,7 +221,7 @@ describe('CallSessionService', () => {
     entries.set('call-a', { id: 'call-a', state: 'connected', skill: 'consumer', agentId: 'a1' } as QueueEntry);
     transfers.readopt.mockImplementation(async (session: { callId: string }) => session.callId === 'call-t');
 
-    await service.reconcile([inStasis('with-110'), inStasis('talking'), leg], 'hotline');
+    await service.reconcile([inStasis('with-110'), inStasis('talking'), leg], [], 'hotline');
     await settle();
 
     expect(ivrRuns).toEqual([]);

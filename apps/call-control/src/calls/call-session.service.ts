@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, Clock, KeyedSerialQueue } from '@hotline/common';
 import { HotlineLine } from '@hotline/ivr';
 import { callRecordingPath, RecordingRepository } from '@hotline/recordings';
-import { ARI_GATEWAY, AriChannel, AriGateway, NORMAL_CLEARING, isAriResourceGone, hangupCauseText } from '@hotline/telephony';
+import { ARI_GATEWAY, AriBridge, AriChannel, AriGateway, NORMAL_CLEARING, isAriResourceGone, hangupCauseText } from '@hotline/telephony';
 import { AcdService } from '../acd/acd.service';
 import { AcdStateStore } from '../acd/acd-state.store';
 import { CallChannelIo, CallEndedError } from '../ivr/call-channel.io';
@@ -11,6 +11,7 @@ import { IvrStateStore } from '../ivr/ivr-state.store';
 import { IvrExit, IvrRunner } from '../ivr/ivr.runner';
 import { LineDirectory } from '../ivr/line.directory';
 import { RecordingFinaliser } from '../recordings/recording-finaliser.service';
+import { isSupervisorLeg } from '../supervision/supervision.service';
 import { TransferService, TransferView, transferLegsByCall } from '../transfers/transfer.service';
 import { CallEventPublisher } from './call-event.publisher';
 import { CallLogRepository } from './call-log.repository';
@@ -228,7 +229,7 @@ export class CallSessionService {
    * of calls whose channels are gone, and take back the callers still there - in the queue (their Redis
    * entry keeps their place), in the IVR (at the node they were on), or talking (their bridge is intact).
    */
-  async reconcile(channelsInAsterisk: AriChannel[], appName: string): Promise<void> {
+  async reconcile(channelsInAsterisk: AriChannel[], bridges: AriBridge[], appName: string): Promise<void> {
     const live = new Set(channelsInAsterisk.map((channel) => channel.id));
     const openCalls = await this.calls.listOpenCalls();
     // Records opened before call ids were derived from channel ids keep the id they have.
@@ -238,7 +239,7 @@ export class CallSessionService {
       if (!this.sessions.get(open.channelId)) this.sessions.add(this.stubSession(open));
       await this.callEnded(open.channelId, { cause: null, causeText: 'Channel gone while call-control was disconnected' });
     }
-    const transfers: TransferView = { bridges: await this.ari.listBridges(), legs: transferLegsByCall(channelsInAsterisk, appName) };
+    const transfers: TransferView = { bridges, legs: transferLegsByCall(channelsInAsterisk, appName) };
     // Oldest first: re-adoption work (music, timers) follows the callers' arrival order.
     const callers = channelsInAsterisk
       .filter((channel) => channel.dialplan.app_name === 'Stasis' && channel.dialplan.app_data?.startsWith(`${appName},`))
@@ -392,9 +393,4 @@ export class CallSessionService {
       this.logger[gone ? 'warn' : 'error'](`${what} on channel ${channelId} failed: ${(error as Error).message}`);
     }
   }
-}
-
-/** The seat leg SupervisionService dials (`sup-<id>`), not its snoops (`sup-snoop-<id>`). */
-function isSupervisorLeg(channelId: string): boolean {
-  return channelId.startsWith('sup-') && !channelId.startsWith('sup-snoop-');
 }

@@ -52,9 +52,11 @@ export class HotlineStasisHandler implements OnApplicationBootstrap {
       await this.asteriskRuns.connected(await this.ari.listChannels());
       const channels = await this.ari.listChannels();
       await this.acd.reconcile(channels);
-      await this.calls.reconcile(channels, this.config.ARI_APP);
+      // Listed once for both: which caller talks with a transfer destination or a supervisor, who is in which bridge.
+      const bridges = await this.ari.listBridges();
+      await this.calls.reconcile(channels, bridges, this.config.ARI_APP);
       // After the calls: a supervisor leg is resumed on a call that is re-adopted.
-      await this.supervision.reconcile(channels, await this.ari.listBridges());
+      await this.supervision.reconcile(channels, bridges);
       this.acd.settled();
       const swept = await this.finaliser.sweep();
       if (swept > 0) this.logger.log(`Finalised ${swept} recording(s) of calls that ended while call-control was away`);

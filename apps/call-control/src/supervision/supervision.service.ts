@@ -17,6 +17,16 @@ export const SUPERVISOR_LEG_ARG = 'supervisor';
 export const SUPERVISOR_SNOOP_ARG = 'supervisor-snoop';
 const SUPERVISOR_RING_SECONDS = 30;
 
+/** Channel and bridge ids of a supervision: the seat leg, its private bridge (listen, whisper), its snoops. */
+const legIdOf = (supervisionId: string) => `sup-${supervisionId}`;
+const privateBridgeIdOf = (supervisionId: string) => `sup-bridge-${supervisionId}`;
+const SNOOP_PREFIX = 'sup-snoop-';
+
+/** A supervisor's seat leg, as a restarted process finds it in a bridge (not one of its snoops). */
+export function isSupervisorLeg(channelId: string): boolean {
+  return channelId.startsWith('sup-') && !channelId.startsWith(SNOOP_PREFIX);
+}
+
 /** One supervisor on one call: their seat leg, dialled once, moved between a snoop and the call's bridge. */
 interface SupervisorLeg {
   supervisionId: string;
@@ -97,7 +107,7 @@ export class SupervisionService {
       const now = this.clock.now();
       const leg: SupervisorLeg = {
         supervisionId,
-        legId: `sup-${supervisionId}`,
+        legId: legIdOf(supervisionId),
         session,
         entryId: talk.entryId,
         callBridgeId: talk.bridgeId,
@@ -108,7 +118,7 @@ export class SupervisionService {
         seat: request.seat,
         mode: request.mode,
         answered: false,
-        privateBridgeId: `sup-bridge-${supervisionId}`,
+        privateBridgeId: privateBridgeIdOf(supervisionId),
         privateBridgeCreated: false,
         inPrivateBridge: false,
         inCallBridge: false,
@@ -173,7 +183,7 @@ export class SupervisionService {
 
   channelEntered(channel: AriChannel, args: string[]): Promise<void> {
     const [kind, supervisionId = ''] = args;
-    const leg = this.legs.get(`sup-${supervisionId}`);
+    const leg = this.legs.get(legIdOf(supervisionId));
     if (!leg || leg.ended) {
       this.logger.warn(`${kind} channel ${channel.id} of unknown supervision ${supervisionId}; hanging up`);
       return this.hangup(channel.id);
@@ -241,7 +251,7 @@ export class SupervisionService {
       }
       // A snoop's directions are fixed when it is made: a new mode is a new snoop, the old one goes.
       await this.dropSnoop(leg);
-      const snoopId = `sup-snoop-${randomUUID()}`;
+      const snoopId = `${SNOOP_PREFIX}${randomUUID()}`;
       leg.snoopId = snoopId;
       this.snoops.set(snoopId, leg);
       await this.ari.snoop({ channelId: leg.agentChannelId, snoopId, spy: 'both', whisper: leg.mode === 'whisper' ? 'out' : 'none', appArgs: `${SUPERVISOR_SNOOP_ARG},${leg.supervisionId}` });
@@ -373,7 +383,7 @@ export class SupervisionService {
     const session = segment ? this.sessions.byCallId(segment.callId) : undefined;
     if (!segment || !session || session.io.ended) return null;
     const holding = bridges.find((bridge) => bridge.channels.includes(channel.id));
-    const privateBridge = bridges.find((bridge) => bridge.id === `sup-bridge-${supervisionId}`);
+    const privateBridge = bridges.find((bridge) => bridge.id === privateBridgeIdOf(supervisionId));
     const base = {
       supervisionId,
       legId: channel.id,
@@ -383,7 +393,7 @@ export class SupervisionService {
       seat: segment.seat ?? '',
       mode: segment.mode,
       answered: channel.state === 'Up',
-      privateBridgeId: `sup-bridge-${supervisionId}`,
+      privateBridgeId: privateBridgeIdOf(supervisionId),
       privateBridgeCreated: !!privateBridge,
       inPrivateBridge: !!privateBridge?.channels.includes(channel.id),
       auditId: segment.id,
