@@ -7,6 +7,7 @@
 import { Browser, chromium } from 'playwright-core';
 import { findFreePorts } from '@hotline/provisioning';
 import { CallControlHarness, startCallControlHarness, waitFor, publishFlowOnLines } from '../support/call-control-harness';
+import { closeAfterRecordings } from '../support/call-control-processes';
 import { CHROMIUM_ARGS, loginAs, UserPage } from '../support/browser-session';
 import { SippUas, SIPP_SCENARIOS, startSippUas } from '../support/sipp/sipp.runner';
 import { talkingCitizen } from '../support/sipp/talking-citizen';
@@ -44,16 +45,17 @@ describe('agent desk transfer panel (Asterisk, call-control, api, web app in Chr
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   });
 
-  afterAll(async () => {
-    // Recordings are finalised after each call ends: let that finish before the database goes away.
-    if (h) await waitFor(async () => (await h.db.query(`SELECT 1 FROM recordings WHERE status = 'recording'`)).rowCount === 0, 30_000, 'every recording to be finalised');
-    await agent?.context.close();
-    await browser?.close();
-    await h?.commands.send('agent.logout', { agentId: 'li-min', requestedBy: 'test' }).catch(() => undefined);
-    await h?.close();
-    await phone?.stop();
-    await dispatcher?.stop();
-  });
+  afterAll(() =>
+    closeAfterRecordings(
+      h,
+      () => agent?.context.close(),
+      () => browser?.close(),
+      () => h?.commands.send('agent.logout', { agentId: 'li-min', requestedBy: 'test' }).catch(() => undefined),
+      () => h?.close(),
+      () => phone?.stop(),
+      () => dispatcher?.stop(),
+    ),
+  );
 
   it('warm transfer to 110 from the call card: consult, complete, outcome shown; the trail has it', async () => {
     agent = await loginAs(browser, h.api.url, 'agent', '/agent');

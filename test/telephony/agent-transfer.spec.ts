@@ -12,6 +12,7 @@ import type { HotlineEvent } from '@hotline/realtime';
 import { SippRunResult, SippUas, SIPP_SCENARIOS, startSippUas } from '../support/sipp/sipp.runner';
 import { talkingCitizen } from '../support/sipp/talking-citizen';
 import { CallControlHarness, startCallControlHarness, waitFor, publishFlowOnLines } from '../support/call-control-harness';
+import { closeAfterRecordings } from '../support/call-control-processes';
 import { analyseWav } from '../support/wav-analysis';
 
 jest.setTimeout(15 * 60_000);
@@ -53,14 +54,15 @@ describe('Agent transfers over ARI (real Asterisk, SIPp citizen, agent and 110 d
     await command('agent.set-state', { agentId: 'a1', state: 'ready' });
   });
 
-  afterAll(async () => {
-    // Recordings are finalised after each call ends: let that finish before the database goes away.
-    if (h) await waitFor(async () => (await h.db.query(`SELECT 1 FROM recordings WHERE status = 'recording'`)).rowCount === 0, 30_000, 'every recording to be finalised');
-    await h?.commands.send('agent.logout', { agentId: 'a1', requestedBy: 'test' }).catch(() => undefined);
-    await dispatcher?.stop();
-    await h?.close();
-    await phones?.stop();
-  });
+  afterAll(() =>
+    closeAfterRecordings(
+      h,
+      () => h?.commands.send('agent.logout', { agentId: 'a1', requestedBy: 'test' }).catch(() => undefined),
+      () => dispatcher?.stop(),
+      () => h?.close(),
+      () => phones?.stop(),
+    ),
+  );
 
   async function command(type: Parameters<CallControlHarness['commands']['send']>[0], payload: Record<string, unknown>): Promise<Record<string, unknown>> {
     const result = await h.commands.send(type, { requestedBy: 'test', ...payload } as never);

@@ -37,7 +37,7 @@ export class AgentDirectory {
       seat: row.seat,
       callId: row.call_id,
       since: row.at ? new Date(row.at).toISOString() : null,
-      wrapUpEndsAt: row.state === 'wrap_up' && row.wrap_until ? new Date(row.wrap_until).toISOString() : null,
+      wrapUpEndsAt: wrapUpEndsAt(row.state, row.wrap_until),
     };
   }
 
@@ -56,7 +56,7 @@ export class AgentDirectory {
       seat: row.seat,
       callId: row.call_id,
       since: new Date(row.at).toISOString(),
-      wrapUpEndsAt: row.state === 'wrap_up' && row.wrap_until ? new Date(row.wrap_until).toISOString() : null,
+      wrapUpEndsAt: wrapUpEndsAt(row.state, row.wrap_until),
     }));
   }
 
@@ -69,4 +69,9 @@ export class AgentDirectory {
       return [];
     }
   }
+}
+
+/** When the logged wrap-up ends; only meaningful while the agent's last state is wrap_up. */
+function wrapUpEndsAt(state: string | null, wrapUntil: Date | null): string | null {
+  return state === 'wrap_up' && wrapUntil ? new Date(wrapUntil).toISOString() : null;
 }
