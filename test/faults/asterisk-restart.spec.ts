@@ -54,8 +54,11 @@ describe('fault: Asterisk restarts under call-control (real Asterisk, call-contr
 
     // A graceful restart hangs the channels up itself (Asterisk's shutdown cause), a crash leaves them open:
     // either way the record says the restart ended them.
-    const ended = await h.db.query(`SELECT status, hangup_cause_text FROM calls WHERE id = ANY($1)`, [openCalls]);
-    expect(ended.rows).toEqual(openCalls.map(() => ({ status: 'ended', hangup_cause_text: 'asterisk_restart' })));
+    const ended = await h.db.query(`SELECT status, hangup_cause, hangup_cause_text FROM calls WHERE id = ANY($1)`, [openCalls]);
+    expect(ended.rows.map(({ status, hangup_cause_text }) => ({ status, hangup_cause_text }))).toEqual(openCalls.map(() => ({ status: 'ended', hangup_cause_text: 'asterisk_restart' })));
+    // The talking caller's call carries the cause of the agent leg the shutdown took, never normal clearing
+    // (it used to, when call-control handled the agent leg first, and then the call was missing from the alarm).
+    expect(ended.rows.filter((row) => row.hangup_cause === 16)).toEqual([]);
     // Every lost call has its end in the timeline and on the bus.
     const endEvents = await h.db.query(`SELECT count(*)::int AS n FROM call_events WHERE type = 'call.ended' AND call_id = ANY($1)`, [openCalls]);
     expect(endEvents.rows[0].n).toBe(4);

@@ -124,6 +124,8 @@ describe('ACD on ARI with state in Redis (real Asterisk, SIPp citizens and agent
     expect(await states('a1')).toEqual(['not_ready', 'ready', 'ringing', 'on_call', 'wrap_up', 'ready']);
     const events = await eventsOf((await callOf('13700000001')).id);
     expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(['call.queued', 'call.offered', 'call.connected', 'call.work-order-draft', 'call.ended']));
+    // The agent put the phone down: the caller's call ends with the agent leg's cause, normal clearing.
+    expect((await callOf('13700000001')).hangup_cause).toBe(16);
     expect((await h.db.query(`SELECT kind, agent_id, status FROM call_order_drafts WHERE call_id = $1`, [(await callOf('13700000001')).id])).rows).toEqual([{ kind: 'call', agent_id: 'a1', status: 'open' }]);
     await logoutAll('a1', 'a2', 'a3');
   });

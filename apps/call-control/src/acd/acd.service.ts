@@ -390,7 +390,7 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
           await this.talkEnded(entry, 'caller');
           return;
         }
-        await this.talkEnded(entry, 'agent');
+        await this.talkEnded(entry, 'agent', cause);
       } else if (leg.kind === 'citizen' && entry.state === 'connected' && !entry.talkCallId) {
         const agentLeg = (await this.state.agent(entry.agentId))?.agentChannelId ?? '';
         await this.callbackFailed(entry, agentLeg);
@@ -466,7 +466,8 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /** Ends a connected call: hangs up the other side, closes the bridge, puts the agent in wrap-up. */
-  private async talkEnded(entry: QueueEntry, by: 'caller' | 'agent' | 'supervisor'): Promise<void> {
+  /** agentCause: why the agent's leg went (by 'agent'); the caller's record carries it, see below. */
+  private async talkEnded(entry: QueueEntry, by: 'caller' | 'agent' | 'supervisor', agentCause: number | null = null): Promise<void> {
     const now = this.clock.now();
     const agent = await this.state.agent(entry.agentId);
     const agentLeg = agent?.entryId === entry.id ? agent.agentChannelId : entry.agentChannelId;
@@ -476,7 +477,10 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
     }
     if (by === 'agent' && entry.channelId) {
       const session = this.sessions.get(entry.channelId);
-      if (session) session.hangupCause = NORMAL_CLEARING;
+      // The caller's call ends for the reason the agent's leg did: normal clearing when the agent put the
+      // phone down, Asterisk's shutdown cause when a restart took the leg (so the restart check counts the
+      // call as lost, not as cleared by a person), a network cause when the seat phone dropped.
+      if (session) session.hangupCause = agentCause ?? NORMAL_CLEARING;
       await this.hangup(entry.channelId);
     }
     // After a take-over the bridge carries the caller and the supervisor on: supervision closes it.
