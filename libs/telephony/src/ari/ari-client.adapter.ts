@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { Backoff } from '../backoff';
 import { TelephonyError, TelephonyErrorCode, describeAriFailure } from '../telephony.errors';
 import { AriBridge, AriChannel, AriEventType } from './ari-event.types';
+import { AriHttpResponse, AriHttpTransport } from './ari-http.transport';
 import { AriEventHandler, AriGateway, OriginateRequest, RecordRequest, SnoopRequest } from './ari.gateway';
 
 export interface AriConnectionOptions {
@@ -29,7 +30,7 @@ const REQUEST_TIMEOUT_MS = 10_000;
 type Query = Record<string, string | number | boolean | undefined>;
 
 /**
- * ARI over Node's own fetch (HTTP keep-alive through undici) and WebSocket: no client library in between.
+ * ARI over node:http (kept-alive sockets, see AriHttpTransport) and Node's WebSocket: no client library in between.
  * ari-client was replaced after profiling the benchmark (bench/call-control.bench.ts): swagger-client,
  * shred and bluebird, and building resource objects for every event, cost more CPU per call than all of
  * call-control's own logic. Reconnects from scratch with backoff whenever the websocket closes (Asterisk
@@ -42,6 +43,7 @@ export class AriClientAdapter implements AriGateway {
   private readonly backoff = new Backoff({ initialMs: 500, maxMs: 10_000 });
   private readonly authorization: string;
   private readonly base: string;
+  private readonly http: AriHttpTransport;
   private socket: WebSocket | null = null;
   private connected = false;
   private stopped = false;
@@ -51,6 +53,7 @@ export class AriClientAdapter implements AriGateway {
     this.events.setMaxListeners(50);
     this.authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
     this.base = `${options.url.replace(/\/$/, '')}/ari`;
+    this.http = new AriHttpTransport(this.base, this.authorization, REQUEST_TIMEOUT_MS);
   }
 
   on<T extends AriEventType>(type: T, handler: AriEventHandler<T>): void {
@@ -79,6 +82,7 @@ export class AriClientAdapter implements AriGateway {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.dropSocket();
+    this.http.close();
   }
 
   private async connect(): Promise<void> {
@@ -118,11 +122,10 @@ export class AriClientAdapter implements AriGateway {
   }
 
   private async checkCredentials(): Promise<void> {
-    const response = await fetch(`${this.base}/asterisk/info?only=build`, { headers: { authorization: this.authorization }, signal: AbortSignal.timeout(5_000) });
+    const response = await this.http.send('GET', new URL(`${this.base}/asterisk/info?only=build`), undefined, 5_000);
     if (response.status === 401) {
       throw new TelephonyError(TelephonyErrorCode.AriRequestFailed, `ARI refused the credentials of user "${this.options.username}" (401)`);
     }
-    await response.arrayBuffer();
   }
 
   private dispatch(raw: string): void {
@@ -187,19 +190,14 @@ export class AriClientAdapter implements AriGateway {
     if (!this.connected) throw new TelephonyError(TelephonyErrorCode.AriNotConnected, 'ARI is not connected');
     const url = new URL(`${this.base}${path}`);
     for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
-    let response: Response;
+    let response: AriHttpResponse;
     try {
-      response = await fetch(url, {
-        method,
-        headers: { authorization: this.authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
+      response = await this.http.send(method, url, body === undefined ? undefined : JSON.stringify(body));
     } catch (error) {
       throw new TelephonyError(TelephonyErrorCode.AriRequestFailed, `ARI ${method} ${path} failed: ${(error as Error).message}`, error);
     }
-    const text = await response.text();
-    if (!response.ok) {
+    const text = response.body;
+    if (response.status < 200 || response.status > 299) {
       let message = text;
       try {
         message = (JSON.parse(text) as { message?: string }).message ?? text;
