@@ -27,6 +27,14 @@ return false`;
 const TRIM_AND_RELEASE = `if redis.call('get', KEYS[2]) == ARGV[1] then redis.call('ltrim', KEYS[1], tonumber(ARGV[2]), -1) redis.call('del', KEYS[2]) return 1 end return 0`;
 const RELEASE_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
 
+/** The scripts above as ioredis commands: sent once and then run by their SHA (EVALSHA), not re-sent per flush. */
+const TIMELINE_SCRIPTS = {
+  timelineLockAndRead: { numberOfKeys: 2, lua: LOCK_AND_READ },
+  timelineTrimAndRelease: { numberOfKeys: 2, lua: TRIM_AND_RELEASE },
+  timelineReleaseIfOwner: { numberOfKeys: 1, lua: RELEASE_IF_OWNER },
+};
+type TimelineRedis = Redis & Record<keyof typeof TIMELINE_SCRIPTS, (...args: string[]) => Promise<unknown>>;
+
 /** Operations of one call handed over by this process and not yet seen committed, and who waits for them. */
 interface CallPending {
   count: number;
@@ -72,6 +80,11 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
     this.flushMs = config.CALL_TIMELINE_FLUSH_MS;
     this.batchSize = config.CALL_TIMELINE_BATCH_SIZE;
     this.retryMs = this.flushMs;
+    for (const [name, script] of Object.entries(TIMELINE_SCRIPTS)) if (!(name in redis)) redis.defineCommand(name, script);
+  }
+
+  private get scripts(): TimelineRedis {
+    return this.redis as TimelineRedis;
   }
 
   onApplicationBootstrap(): void {
@@ -217,7 +230,7 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
   /** One batch: lock and read the head of the list, write it in one transaction, trim and release. */
   private async flushOnce(): Promise<number | 'locked'> {
     const token = randomUUID();
-    const items = (await this.redis.eval(LOCK_AND_READ, 2, this.listKey, this.lockKey, token, String(LOCK_MS), String(this.batchSize))) as string[] | null;
+    const items = (await this.scripts.timelineLockAndRead(this.listKey, this.lockKey, token, String(LOCK_MS), String(this.batchSize))) as string[] | null;
     if (items === null) return 'locked';
     if (items.length === 0) return 0;
     let trimmed = false;
@@ -233,12 +246,12 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
         }
       }
       await this.apply(ops);
-      await this.redis.eval(TRIM_AND_RELEASE, 2, this.listKey, this.lockKey, token, String(items.length));
+      await this.scripts.timelineTrimAndRelease(this.listKey, this.lockKey, token, String(items.length));
       trimmed = true;
       this.committed(ops);
       return items.length;
     } finally {
-      if (!trimmed) await this.redis.eval(RELEASE_IF_OWNER, 1, this.lockKey, token);
+      if (!trimmed) await this.scripts.timelineReleaseIfOwner(this.lockKey, token);
     }
   }
 
