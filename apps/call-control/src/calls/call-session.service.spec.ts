@@ -10,6 +10,7 @@ import { IvrCall, IvrExit, IvrRunner } from '../ivr/ivr.runner';
 import { LineDirectory } from '../ivr/line.directory';
 import { RecordingFinaliser } from '../recordings/recording-finaliser.service';
 import { TransferService } from '../transfers/transfer.service';
+import { ServiceRatingService } from '../surveys/service-rating.service';
 import { CallEventPublisher } from './call-event.publisher';
 import { CallLogRepository } from './call-log.repository';
 import { CallSessionRegistry } from './call-session.registry';
@@ -81,6 +82,7 @@ describe('CallSessionService', () => {
   let ivrPositions: Map<string, { flow: string; version: number; node: string; vars: Record<string, string>; tags: Record<string, string> }>;
   let finaliser: { finaliseCall: jest.Mock };
   let transfers: { onFailure: jest.Mock; callerLeft: jest.Mock; legEnded: jest.Mock; transfer: jest.Mock; readopt: jest.Mock; readoptWithAgent: jest.Mock };
+  let ratings: { readopt: jest.Mock };
   let service: CallSessionService;
   const clock: Clock = { now: () => new Date('2026-11-23T10:00:05.000Z') };
 
@@ -109,6 +111,7 @@ describe('CallSessionService', () => {
       readopt: jest.fn(async () => false),
       readoptWithAgent: jest.fn(async () => undefined),
     };
+    ratings = { readopt: jest.fn(async () => false) };
     const ivr = { run: jest.fn(async (call: IvrCall, startAt?: string) => (ivrRuns.push({ call, startAt }), ivrExit())) };
     service = new CallSessionService(
       ari as unknown as AriGateway,
@@ -125,6 +128,7 @@ describe('CallSessionService', () => {
       acd as unknown as AcdService,
       { entry: jest.fn(async (id: string) => entries.get(id) ?? null) } as unknown as AcdStateStore,
       transfers as unknown as TransferService,
+      ratings as unknown as ServiceRatingService,
     );
   });
 
@@ -228,5 +232,21 @@ describe('CallSessionService', () => {
     expect(acd.enqueue).not.toHaveBeenCalled();
     expect(transfers.readopt).toHaveBeenCalledWith(expect.objectContaining({ callId: 'call-t' }), expect.objectContaining({ legs: new Map([['call-t', leg]]) }));
     expect(transfers.readoptWithAgent).toHaveBeenCalledWith(expect.objectContaining({ callId: 'call-a', phase: 'talk' }), { id: 'call-a', agentId: 'a1' }, expect.anything());
+  });
+
+  it('after a reconnect: a caller the agent handed to the service rating goes back to the rating, not to the IVR or the queue', async () => {
+    const inStasis = (id: string) => channel(id, { dialplan: { context: 'hotline-line', exten: '12315', priority: 6, app_name: 'Stasis', app_data: `hotline,inbound,12315,20261123/${id}` } });
+    log.calls.set('rating', { id: 'call-r', status: 'answered' });
+    // The IVR's last node (the queue) is still in Redis: re-running it would queue the caller again.
+    ivrPositions.set('call-r', { flow: 'default', version: 3, node: 'queue', vars: {}, tags: {} });
+    ratings.readopt.mockImplementation(async (session: { callId: string }) => session.callId === 'call-r');
+
+    await service.reconcile([inStasis('rating')], [], 'hotline');
+    await settle();
+
+    expect(ratings.readopt).toHaveBeenCalledWith(expect.objectContaining({ callId: 'call-r' }));
+    expect(ivrRuns).toEqual([]);
+    expect(acd.enqueue).not.toHaveBeenCalled();
+    expect(acd.resumeWaiting).not.toHaveBeenCalled();
   });
 });

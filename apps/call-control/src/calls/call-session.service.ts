@@ -13,6 +13,7 @@ import { LineDirectory } from '../ivr/line.directory';
 import { RecordingFinaliser } from '../recordings/recording-finaliser.service';
 import { isSupervisorLeg } from '../supervision/supervision.service';
 import { TransferService, TransferView, transferLegsByCall } from '../transfers/transfer.service';
+import { ServiceRatingService } from '../surveys/service-rating.service';
 import { CallEventPublisher } from './call-event.publisher';
 import { CallLogRepository } from './call-log.repository';
 import { CallSession, CallSessionRegistry } from './call-session.registry';
@@ -55,6 +56,7 @@ export class CallSessionService {
     private readonly acd: AcdService,
     private readonly acdState: AcdStateStore,
     private readonly transfers: TransferService,
+    private readonly ratings: ServiceRatingService,
   ) {
     // A transfer that nobody answers must not drop the caller: an agent takes them instead.
     this.transfers.onFailure((session) => this.acd.enqueue(session, { skill: session.line?.skill ?? 'general', priority: 0 }));
@@ -273,6 +275,8 @@ export class CallSessionService {
       session.phase = 'talk';
       return;
     }
+    // Handed by the agent to the satisfaction prompt (the ACD entry is gone): back to the rating, not the IVR.
+    if (await this.ratings.readopt(session)) return;
     if (entry) {
       await this.acd.resumeWaiting(session, entry);
       return;

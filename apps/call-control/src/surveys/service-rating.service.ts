@@ -1,5 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import Redis from 'ioredis';
 import { CLOCK, Clock, DomainError, DomainErrorKind } from '@hotline/common';
+import { APP_CONFIG, AppConfig } from '@hotline/config';
+import { REDIS_CLIENT } from '@hotline/redis';
 import type { CallServiceRatedPayload, HotlineCommandPayloads } from '@hotline/realtime';
 import { ARI_GATEWAY, AriGateway, NORMAL_CLEARING, isAriResourceGone } from '@hotline/telephony';
 import { AcdService } from '../acd/acd.service';
@@ -20,6 +23,15 @@ const PROMPTS = {
 } as const;
 const ROUNDS = 2;
 const NO_INPUT_MS = 6_000;
+/** How long a rating in progress is remembered for a restarted call-control (a rating takes well under a minute). */
+const MARKER_MS = 30 * 60_000;
+
+/** What a restarted call-control finds in Redis about a caller handed to the rating. */
+interface RatingMarker {
+  agentId: string;
+  /** The rating (or its absence) is in the timeline already: only the goodbye was left. */
+  recorded: boolean;
+}
 
 export class ServiceRatingRefusedError extends DomainError {
   constructor(
@@ -44,21 +56,28 @@ interface RatingMedia {
  * The caller leaves the agent's bridge, the agent goes to wrap-up (as after a completed transfer), and the
  * caller rates the service by key (1 satisfied, 2 basically, 3 dissatisfied; re-prompted once on no or a
  * wrong key), hears thanks and is hung up. The outcome is a `call.service-rated` event in the call's timeline.
+ * A marker in Redis (`<prefix>:service-rating:<callId>`) lets a restarted call-control take the caller back to
+ * the rating instead of the queue (see readopt).
  */
 @Injectable()
 export class ServiceRatingService implements OnModuleInit {
   private readonly logger = new Logger(ServiceRatingService.name);
+  private readonly markerPrefix: string;
 
   constructor(
     @Inject(ARI_GATEWAY) private readonly ari: AriGateway,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly dispatcher: CallControlCommandDispatcher,
     private readonly sessions: CallSessionRegistry,
     private readonly acd: AcdService,
     private readonly prompts: PromptResolver,
     private readonly calls: CallLogRepository,
     private readonly events: CallEventPublisher,
-  ) {}
+  ) {
+    this.markerPrefix = `${config.REDIS_PREFIX}:service-rating:`;
+  }
 
   onModuleInit(): void {
     this.dispatcher.onCall('call.rate-service', (request) => this.start(request));
@@ -73,12 +92,43 @@ export class ServiceRatingService implements OnModuleInit {
     if (request.agentId && talk.agentId !== request.agentId) throw new ServiceRatingRefusedError('SERVICE_RATING_NOT_YOUR_CALL', DomainErrorKind.Forbidden, `Call ${request.callId} is not connected to you`);
     // Made first: if the prompts cannot be synthesised the call stays as it is, with the agent.
     const media = await this.media();
+    // Before the caller leaves the agent: from here on a restart must bring them back to the rating.
+    await this.mark(session.callId, { agentId: talk.agentId, recorded: false });
     await this.ari.removeFromBridge(talk.bridgeId, [session.channelId]);
     await this.acd.handOver(session);
     session.phase = 'rating';
     this.logger.log(`Call ${session.callId}: ${request.requestedBy} handed the caller to the service rating`);
     void this.converse(session, talk.agentId, media);
     return { callId: session.callId, state: 'rating' };
+  }
+
+  /**
+   * After a call-control restart (Asterisk sends no new StasisStart): a caller who was rating the service is
+   * asked again from the start - a key pressed while no process listened was lost - or, when the rating was
+   * already recorded, hung up. False when the caller was not in the rating.
+   */
+  async readopt(session: CallSession): Promise<boolean> {
+    const raw = await this.redis.get(this.markerPrefix + session.callId);
+    if (!raw) return false;
+    const marker = JSON.parse(raw) as RatingMarker;
+    session.phase = 'rating';
+    this.logger.log(`Call ${session.callId}: back to the service rating after a restart${marker.recorded ? ' (already rated: hanging up)' : ''}`);
+    if (marker.recorded) {
+      await this.finish(session);
+      return true;
+    }
+    let media: RatingMedia;
+    try {
+      media = await this.media();
+    } catch (error) {
+      // Without prompts there is no rating to ask for: the caller is let go rather than left in silence.
+      this.logger.error(`Service rating of call ${session.callId} cannot resume: ${(error as Error).message}`);
+      await this.recorded(session, marker.agentId, 'no_input', null);
+      await this.finish(session);
+      return true;
+    }
+    void this.converse(session, marker.agentId, media);
+    return true;
   }
 
   private async converse(session: CallSession, agentId: string, media: RatingMedia): Promise<void> {
@@ -97,13 +147,32 @@ export class ServiceRatingService implements OnModuleInit {
       await this.recorded(session, agentId, digit === null ? 'no_input' : 'rated', digit);
       recorded = true;
       await session.io.play(digit === null ? media.goodbye : media.thanks, { interruptible: false });
-      session.hangupCause = NORMAL_CLEARING;
-      await this.ari.hangup(session.channelId);
+      await this.finish(session);
     } catch (error) {
       const gone = error instanceof CallEndedError || isAriResourceGone(error);
       if (!gone) this.logger.error(`Service rating of call ${session.callId} failed: ${(error as Error).message}`, (error as Error).stack);
       // A key given stays given; a caller who hung up before one is recorded as such.
       if (!recorded) await this.recorded(session, agentId, digit !== null ? 'rated' : gone ? 'hung_up' : 'no_input', digit);
+      await this.forget(session.callId);
+    }
+  }
+
+  private async finish(session: CallSession): Promise<void> {
+    session.hangupCause = NORMAL_CLEARING;
+    await this.ari.hangup(session.channelId);
+    await this.forget(session.callId);
+  }
+
+  private async mark(callId: string, marker: RatingMarker): Promise<void> {
+    await this.redis.set(this.markerPrefix + callId, JSON.stringify(marker), 'PX', MARKER_MS);
+  }
+
+  private async forget(callId: string): Promise<void> {
+    try {
+      await this.redis.del(this.markerPrefix + callId);
+    } catch (error) {
+      // Harmless when left: it expires, and a call that has ended is never re-adopted.
+      this.logger.warn(`Service rating marker of call ${callId} not removed: ${(error as Error).message}`);
     }
   }
 
@@ -112,6 +181,7 @@ export class ServiceRatingService implements OnModuleInit {
     const payload: CallServiceRatedPayload = { callId: session.callId, channelId: session.channelId, agentId, outcome, digit, level: digit ? (LEVELS[digit] ?? null) : null };
     try {
       await this.calls.appendEvent(session.callId, 'call.service-rated', at, { ...payload });
+      await this.mark(session.callId, { agentId, recorded: true });
       await this.events.publish('call.service-rated', at, payload);
     } catch (error) {
       this.logger.error(`Service rating of call ${session.callId} not recorded: ${(error as Error).message}`);
