@@ -4,14 +4,12 @@
  * through the IVR again), asks again, and the key pressed after the restart is the call's one rating.
  */
 import { findFreePorts } from '@hotline/provisioning';
-import type { HotlineEvent } from '@hotline/realtime';
-import { dtmfPcapXml, runSipp, SippRunResult, SippUas, SIPP_SCENARIOS, startSippUas } from '../support/sipp/sipp.runner';
-import { CallControlHarness, startCallControlHarness, waitFor, publishFlowOnLines } from '../support/call-control-harness';
+import { SippUas, SIPP_SCENARIOS, startSippUas } from '../support/sipp/sipp.runner';
+import { CallControlHarness, startCallControlHarness, waitFor } from '../support/call-control-harness';
 import { CallControlProcesses, closeAfterRecordings, sendCommand } from '../support/call-control-processes';
+import { citizenPressing, firstConnected, oneAgentReady } from '../support/one-agent-queue';
 
 jest.setTimeout(6 * 60_000);
-
-const DIRECT_FLOW = { start: 'queue', nodes: { queue: { type: 'queue' } } };
 
 describe('call-control restart during the service rating (real Asterisk, separate processes, SIPp citizen and agent)', () => {
   let h: CallControlHarness;
@@ -24,14 +22,7 @@ describe('call-control restart during the service rating (real Asterisk, separat
     h = await startCallControlHarness('rating-restart', { rtpFrom: 45_600, rtpPorts: 100, startCallControl: false });
     processes = new CallControlProcesses(h);
     await processes.start();
-    await publishFlowOnLines(h.db, 'direct', DIRECT_FLOW);
-    await h.db.query(`UPDATE acd_skills SET ring_timeout_seconds = 10, wrap_up_seconds = 1, announce_every_seconds = 600, max_wait_seconds = 3600`);
-    await h.db.query(`INSERT INTO acd_seats (id, name, contact_uri) VALUES ('seat-1', 'seat-1', $1)`, [`sip:seat-1@127.0.0.1:${phonePort}`]);
-    await h.db.query(`INSERT INTO acd_agents (id, name) VALUES ('a1', 'a1')`);
-    await h.db.query(`INSERT INTO acd_agent_skills (agent_id, skill, level) VALUES ('a1', 'general', 5)`);
-    for (const what of ['ivr-flows', 'lines', 'seats', 'queues'] as const) await sendCommand(h, 'config.reload', { what });
-    await sendCommand(h, 'agent.login', { agentId: 'a1', seat: 'seat-1' });
-    await sendCommand(h, 'agent.set-state', { agentId: 'a1', state: 'ready' });
+    await oneAgentReady(h, { phonePort });
   });
 
   afterAll(() => closeAfterRecordings(h, () => processes?.stopAll(), () => h?.close(), () => phone?.stop()));
@@ -39,25 +30,9 @@ describe('call-control restart during the service rating (real Asterisk, separat
   const count = async (callId: string, type: string) => Number((await h.db.query(`SELECT count(*) AS n FROM call_events WHERE call_id = $1 AND type = $2`, [callId, type])).rows[0].n);
 
   it('takes the caller back to the rating prompt after a crash; the key pressed then is the rating, and the caller is not queued again', async () => {
-    const [sipPort, rtpPort] = (await findFreePorts(2)) as [number, number];
     // The key comes 20 s after answer: after the hand-over, the crash and the new process's prompt.
-    const dtmf = await dtmfPcapXml('3');
-    const citizen: Promise<SippRunResult> = runSipp({
-      scenarioFile: SIPP_SCENARIOS.citizenTalk,
-      variables: { PRE_DTMF_MS: 20_000, DTMF_SEQUENCE: dtmf.xml, POST_DTMF_MS: 60_000 },
-      service: '12345',
-      remoteHost: '127.0.0.1',
-      remotePort: h.asterisk.sipPort,
-      localPort: sipPort,
-      keys: { caller: '13744440001', rtp_port: rtpPort },
-      timeoutMs: 120_000,
-    });
-    let connected: HotlineEvent<'call.connected'> | undefined;
-    await waitFor(async () => {
-      connected = h.published.find((event) => event.type === 'call.connected') as HotlineEvent<'call.connected'> | undefined;
-      return !!connected;
-    }, 30_000, 'the citizen to be connected to a1');
-    const { callId } = connected!.payload;
+    const citizen = citizenPressing(h, { caller: '13744440001', digit: '3', afterMs: 20_000 });
+    const { callId } = await firstConnected(h);
 
     expect(await sendCommand(h, 'call.rate-service', { callId, agentId: 'a1' })).toMatchObject({ callId, state: 'rating' });
     await processes.crashAndRestart();

@@ -5,15 +5,14 @@
  * 110 - not queued again, the IVR not re-run, 110 not dialled a second time - until 110 hangs up.
  */
 import { findFreePorts } from '@hotline/provisioning';
-import type { HotlineEvent } from '@hotline/realtime';
 import { SippRunResult, SippUas, SIPP_SCENARIOS, startSippUas } from '../support/sipp/sipp.runner';
 import { talkingCitizen } from '../support/sipp/talking-citizen';
-import { CallControlHarness, startCallControlHarness, waitFor, publishFlowOnLines } from '../support/call-control-harness';
+import { CallControlHarness, startCallControlHarness, waitFor } from '../support/call-control-harness';
 import { bridgeChannels, CallControlProcesses, closeAfterRecordings, sendCommand, sendCommandOnceHeld } from '../support/call-control-processes';
+import { firstConnected, oneAgentReady } from '../support/one-agent-queue';
 
 jest.setTimeout(10 * 60_000);
 
-const DIRECT_FLOW = { start: 'queue', nodes: { queue: { type: 'queue' } } };
 /** 110 talks this long after answering, then hangs up: long enough for two restarts and the completion. */
 const DISPATCHER_TALK_MS = 45_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -37,15 +36,8 @@ describe('call-control restart during an agent transfer (real Asterisk, separate
     });
     processes = new CallControlProcesses(h);
     await processes.start();
-    await publishFlowOnLines(h.db, 'direct', DIRECT_FLOW);
-    await h.db.query(`UPDATE acd_skills SET ring_timeout_seconds = 10, wrap_up_seconds = 1, announce_every_seconds = 600, max_wait_seconds = 3600`);
-    await h.db.query(`INSERT INTO acd_seats (id, name, contact_uri) VALUES ('seat-1', 'seat-1', $1)`, [`sip:seat-1@127.0.0.1:${phonePort}`]);
-    await h.db.query(`INSERT INTO acd_agents (id, name) VALUES ('a1', 'a1')`);
-    await h.db.query(`INSERT INTO acd_agent_skills (agent_id, skill, level) VALUES ('a1', 'general', 5)`);
+    await oneAgentReady(h, { phonePort });
     destination110 = (await h.db.query(`SELECT id FROM ivr_transfer_destinations WHERE number = '110'`)).rows[0].id;
-    for (const what of ['ivr-flows', 'lines', 'seats', 'queues'] as const) await sendCommand(h, 'config.reload', { what });
-    await sendCommand(h, 'agent.login', { agentId: 'a1', seat: 'seat-1' });
-    await sendCommand(h, 'agent.set-state', { agentId: 'a1', state: 'ready' });
   });
 
   afterAll(() => closeAfterRecordings(h, () => processes?.stopAll(), () => h?.close(), () => phones?.stop(), () => dispatcher?.stop()));
@@ -55,17 +47,11 @@ describe('call-control restart during an agent transfer (real Asterisk, separate
 
   it('resumes the consult after a crash, completes it, and keeps the citizen with 110 through a second crash', async () => {
     const citizen: Promise<SippRunResult> = talkingCitizen(h.asterisk.sipPort, '13711110001', 120_000);
-    let connected: HotlineEvent<'call.connected'> | undefined;
-    await waitFor(async () => {
-      connected = h.published.find((event) => event.type === 'call.connected') as HotlineEvent<'call.connected'> | undefined;
-      return !!connected;
-    }, 30_000, 'the citizen to be connected to the agent');
-    const { callId, channelId } = connected!.payload;
+    const { callId, channelId, bridgeId: acdBridge } = await firstConnected(h);
 
     // Warm transfer to 110 with the citizen on hold; 110 answers and consults with the agent.
     const transferId = (await sendCommand(h, 'transfer.start', { callId, destinationId: destination110, mode: 'warm', hold: true })).transferId as string;
     await waitFor(async () => published('transfer.answered', transferId), 30_000, '110 to answer');
-    const acdBridge = connected!.payload.bridgeId;
     expect(await bridgeChannels(h, acdBridge)).not.toContain(channelId);
 
     // Crash 1, mid-consult. The new process takes the transfer back: the agent can complete it.
