@@ -94,8 +94,14 @@ export class ServiceRatingService implements OnModuleInit {
     const media = await this.media();
     // Before the caller leaves the agent: from here on a restart must bring them back to the rating.
     await this.mark(session.callId, { agentId: talk.agentId, recorded: false });
-    await this.ari.removeFromBridge(talk.bridgeId, [session.channelId]);
-    await this.acd.handOver(session);
+    try {
+      await this.ari.removeFromBridge(talk.bridgeId, [session.channelId]);
+      await this.acd.handOver(session);
+    } catch (error) {
+      // Still with the agent (or gone): no rating to come back to.
+      await this.forget(session.callId);
+      throw error;
+    }
     session.phase = 'rating';
     this.logger.log(`Call ${session.callId}: ${request.requestedBy} handed the caller to the service rating`);
     void this.converse(session, talk.agentId, media);
