@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@hotline/config';
 import type { AgentStateName } from '@hotline/realtime';
-import { REDIS_CLIENT } from '@hotline/redis';
+import { defineRedisScripts, REDIS_CLIENT, RedisScript, ScriptedRedis } from '@hotline/redis';
 import { AcdErrorCode, AcdRefusedError } from './acd.errors';
 import * as scripts from './acd-state.scripts';
 
@@ -53,7 +53,6 @@ export interface Transition {
 }
 
 type ScriptName = keyof typeof scripts;
-type Scripted = Redis & Record<string, (...args: Array<string | number>) => Promise<unknown>>;
 
 /** Priority classes are strict: a higher priority always goes first, then arrival. 1e13 ms > any epoch. */
 const PRIORITY_CLASS = 1e13;
@@ -68,15 +67,13 @@ export function rankOf(priority: number, enqueuedAtMs: number): number {
 /** Live ACD state in Redis; every decision that two processes could race on is one Lua script. */
 @Injectable()
 export class AcdStateStore {
-  private readonly redis: Scripted;
+  private readonly redis: ScriptedRedis<`acd${ScriptName}`>;
   readonly prefix: string;
 
   constructor(@Inject(REDIS_CLIENT) redis: Redis, @Inject(APP_CONFIG) config: AppConfig) {
-    this.redis = redis as Scripted;
+    const commands = Object.fromEntries(Object.entries(scripts).map(([name, lua]) => [`acd${name}`, { numberOfKeys: 0, lua }]));
+    this.redis = defineRedisScripts(redis, commands as Record<`acd${ScriptName}`, RedisScript>);
     this.prefix = `${config.REDIS_PREFIX}:{acd}`;
-    for (const name of Object.keys(scripts) as ScriptName[]) {
-      if (!this.redis[`acd${name}`]) redis.defineCommand(`acd${name}`, { numberOfKeys: 0, lua: scripts[name] });
-    }
   }
 
   async login(agentId: string, seat: string, skills: Record<string, number>, name: string, now: number): Promise<AgentStateName> {
@@ -241,7 +238,7 @@ export class AcdStateStore {
 
   private async call(name: ScriptName, ...args: Array<string | number>): Promise<unknown> {
     try {
-      return await this.redis[`acd${name}`]!(this.prefix, ...args);
+      return await this.redis[`acd${name}`](this.prefix, ...args);
     } catch (error) {
       const message = (error as Error).message;
       const code = Object.values(AcdErrorCode).find((candidate) => message.startsWith(candidate));

@@ -5,7 +5,7 @@ import type Redis from 'ioredis';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@hotline/config';
-import { REDIS_CLIENT } from '@hotline/redis';
+import { defineRedisScripts, REDIS_CLIENT, ScriptedRedis } from '@hotline/redis';
 import { applyTimelineBatch, TimelineOp } from './call-timeline.batch';
 
 /** Longer than a flush can take (APPLY_TIMEOUT_MS): only the holder trims the buffer. */
@@ -27,13 +27,12 @@ return false`;
 const TRIM_AND_RELEASE = `if redis.call('get', KEYS[2]) == ARGV[1] then redis.call('ltrim', KEYS[1], tonumber(ARGV[2]), -1) redis.call('del', KEYS[2]) return 1 end return 0`;
 const RELEASE_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
 
-/** The scripts above as ioredis commands: sent once and then run by their SHA (EVALSHA), not re-sent per flush. */
+/** The scripts above as commands: run by their SHA, not re-sent with every flush. */
 const TIMELINE_SCRIPTS = {
   timelineLockAndRead: { numberOfKeys: 2, lua: LOCK_AND_READ },
   timelineTrimAndRelease: { numberOfKeys: 2, lua: TRIM_AND_RELEASE },
   timelineReleaseIfOwner: { numberOfKeys: 1, lua: RELEASE_IF_OWNER },
 };
-type TimelineRedis = Redis & Record<keyof typeof TIMELINE_SCRIPTS, (...args: string[]) => Promise<unknown>>;
 
 /** Operations of one call handed over by this process and not yet seen committed, and who waits for them. */
 interface CallPending {
@@ -58,6 +57,7 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
   private readonly lockKey: string;
   private readonly flushMs: number;
   private readonly batchSize: number;
+  private readonly scripts: ScriptedRedis<keyof typeof TIMELINE_SCRIPTS>;
   /** Operations handed over in this tick, pushed to Redis together (one RPUSH per burst, not per event). */
   private outgoing: string[] = [];
   private pushScheduled = false;
@@ -80,11 +80,7 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
     this.flushMs = config.CALL_TIMELINE_FLUSH_MS;
     this.batchSize = config.CALL_TIMELINE_BATCH_SIZE;
     this.retryMs = this.flushMs;
-    for (const [name, script] of Object.entries(TIMELINE_SCRIPTS)) if (!(name in redis)) redis.defineCommand(name, script);
-  }
-
-  private get scripts(): TimelineRedis {
-    return this.redis as TimelineRedis;
+    this.scripts = defineRedisScripts(redis, TIMELINE_SCRIPTS);
   }
 
   onApplicationBootstrap(): void {
