@@ -465,8 +465,10 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
     return replaced;
   }
 
-  /** Ends a connected call: hangs up the other side, closes the bridge, puts the agent in wrap-up. */
-  /** agentCause: why the agent's leg went (by 'agent'); the caller's record carries it, see below. */
+  /**
+   * Ends a connected call: hangs up the other side, closes the bridge, puts the agent in wrap-up.
+   * `agentCause` (by 'agent'): why the agent's leg went; the caller's record carries it.
+   */
   private async talkEnded(entry: QueueEntry, by: 'caller' | 'agent' | 'supervisor', agentCause: number | null = null): Promise<void> {
     const now = this.clock.now();
     const agent = await this.state.agent(entry.agentId);

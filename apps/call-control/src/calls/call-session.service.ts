@@ -275,12 +275,12 @@ export class CallSessionService {
       session.phase = 'talk';
       return;
     }
-    // Handed by the agent to the satisfaction prompt (the ACD entry is gone): back to the rating, not the IVR.
-    if (await this.ratings.readopt(session)) return;
     if (entry) {
       await this.acd.resumeWaiting(session, entry);
       return;
     }
+    // Handed by the agent to the satisfaction prompt (the ACD entry is gone): back to the rating, not the IVR.
+    if (await this.ratings.readopt(session)) return;
     if (!line) return;
     const position = await this.ivrState.load(session.callId);
     const flow = position ? await this.flowVersion(position.flow, position.version) : await this.flowFor(line);
