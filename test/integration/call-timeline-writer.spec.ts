@@ -180,4 +180,24 @@ describe('call timeline writer (write-behind, durable in Redis, own Postgres sto
     const [row] = await db.query(`SELECT last_sequence, (SELECT count(*)::int FROM call_events WHERE call_id = $1) AS events FROM calls WHERE id = $1`, [callId]);
     expect(row).toEqual({ last_sequence: 5, events: 5 });
   }, 60_000);
+
+  it('writes the rest of a batch when one event names a call with no record', async () => {
+    const config = configFor(postgres, prefix);
+    const app = await startTimeline(config);
+    apps.push(app);
+    const calls = app.get(CallLogRepository);
+    const writer = app.get(CallTimelineWriter);
+    const callId = calls.openCall({ channelId: 'chan-orphan-neighbour', direction: 'inbound', callerNumber: null, dialedNumber: '12345', startedAt: new Date() });
+    const missing = callIdOf('chan-never-opened');
+    await calls.appendEvent(callId, 'call.started', new Date(), { n: 1 });
+    await calls.appendEvent(missing, 'call.dtmf', new Date(), { digit: '1' });
+    await calls.appendEvent(callId, 'call.dtmf', new Date(), { n: 2 });
+    expect(await writer.drain()).toBe(true);
+    const db = app.get(DataSource);
+    expect(await db.query(`SELECT sequence, type FROM call_events WHERE call_id = $1 ORDER BY sequence`, [callId])).toEqual([
+      { sequence: 1, type: 'call.started' },
+      { sequence: 2, type: 'call.dtmf' },
+    ]);
+    expect(await db.query(`SELECT count(*)::int AS n FROM call_events WHERE call_id = $1`, [missing])).toEqual([{ n: 0 }]);
+  }, 60_000);
 });

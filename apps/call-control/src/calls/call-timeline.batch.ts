@@ -72,106 +72,41 @@ interface MergedUpdate {
 }
 
 /**
- * Writes one batch in one transaction with three statements, whatever its size: new calls, merged row
- * changes, events. Every statement is idempotent, so a batch written twice leaves the record as once.
+ * Writes one batch in one round trip, whatever its size: `apply_call_timeline_batch` (migration
+ * 1796300000001) runs the steps in order as one statement, so the batch is atomic without BEGIN and COMMIT.
+ * Every step is idempotent, so a batch written twice leaves the record as once.
  */
 export async function applyTimelineBatch(client: PoolClient, ops: TimelineOp[], logger: Logger): Promise<void> {
-  const calls = ops.filter((op): op is OpenCallOp => op.op === 'call');
-  const updates = mergeUpdates(ops.filter((op): op is UpdateCallOp => op.op === 'update'));
   const events = ops.filter((op): op is CallEventOp => op.op === 'event');
   const queue = ops.filter((op): op is QueueRecordOp => op.op === 'queue');
-  const agentStates = ops.filter((op): op is AgentStateOp => op.op === 'agent-state');
-  await client.query('BEGIN');
-  try {
-    if (calls.length > 0) {
-      await client.query(
-        `INSERT INTO calls (id, channel_id, direction, caller_number, dialed_number, status, started_at, line_number, skill)
-         SELECT x.id, x.channel_id, x.direction, x.caller_number, x.dialed_number, 'ringing', x.started_at, x.line_number, x.skill
-           FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, channel_id text, direction text, caller_number text, dialed_number text, started_at timestamptz, line_number text, skill text)
-         ON CONFLICT DO NOTHING`,
-        [
-          JSON.stringify(
-            calls.map((call) => ({
-              id: call.callId,
-              channel_id: call.channelId,
-              direction: call.direction,
-              caller_number: call.callerNumber,
-              dialed_number: call.dialedNumber,
-              started_at: call.startedAt,
-              line_number: call.lineNumber,
-              skill: call.skill,
-            })),
-          ),
-        ],
-      );
-    }
-    if (updates.length > 0) {
-      // An ended call stays ended (a late "answered" from a re-flush or a re-adoption changes nothing).
-      await client.query(
-        `UPDATE calls c SET
-           status = CASE WHEN c.status = 'ended' OR x.ended THEN 'ended' WHEN x.answered_at IS NOT NULL THEN 'answered' ELSE c.status END,
-           answered_at = coalesce(c.answered_at, x.answered_at),
-           ended_at = CASE WHEN c.status <> 'ended' AND x.ended THEN x.ended_at ELSE c.ended_at END,
-           hangup_cause = CASE WHEN c.status <> 'ended' AND x.ended THEN x.hangup_cause ELSE c.hangup_cause END,
-           hangup_cause_text = CASE WHEN c.status <> 'ended' AND x.ended THEN x.hangup_cause_text ELSE c.hangup_cause_text END,
-           line_number = coalesce(x.line_number, c.line_number),
-           skill = coalesce(x.skill, c.skill),
-           tags = c.tags || x.tags,
-           updated_at = now()
-         FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, answered_at timestamptz, ended boolean, ended_at timestamptz, hangup_cause integer, hangup_cause_text text, line_number text, skill text, tags jsonb)
-         WHERE c.id = x.id`,
-        [JSON.stringify(updates)],
-      );
-    }
-    if (events.length > 0) {
-      const result = await client.query<{ event_id: string }>(
-        `WITH batch AS (
-           SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(ord integer, event_id uuid, call_id uuid, type text, occurred_at timestamptz, payload jsonb)
-         ), fresh AS (
-           SELECT b.* FROM batch b WHERE NOT EXISTS (SELECT 1 FROM call_events e WHERE e.event_id = b.event_id)
-         ), counts AS (
-           SELECT call_id, count(*)::integer AS n FROM fresh GROUP BY call_id
-         ), bumped AS (
-           UPDATE calls c SET last_sequence = c.last_sequence + counts.n, updated_at = now() FROM counts WHERE c.id = counts.call_id
-           RETURNING c.id, c.last_sequence - counts.n AS base
-         )
-         INSERT INTO call_events (event_id, call_id, sequence, type, occurred_at, payload)
-         SELECT f.event_id, f.call_id, bumped.base + row_number() OVER (PARTITION BY f.call_id ORDER BY f.ord), f.type, f.occurred_at, f.payload
-           FROM fresh f JOIN bumped ON bumped.id = f.call_id
-         RETURNING event_id`,
-        [
-          JSON.stringify(
-            events.map((event, ord) => ({ ord, event_id: event.eventId, call_id: event.callId, type: event.type, occurred_at: event.occurredAt, payload: event.payload })),
-          ),
-        ],
-      );
-      const written = new Set(result.rows.map((row) => row.event_id));
-      const orphans = events.filter((event) => !written.has(event.eventId));
-      if (orphans.length > 0) {
-        // Either already written (a repeated flush) or for a call with no row: tell the two apart.
-        const { rows } = await client.query<{ event_id: string }>(`SELECT event_id FROM call_events WHERE event_id = ANY($1::uuid[])`, [orphans.map((event) => event.eventId)]);
-        const present = new Set(rows.map((row) => row.event_id));
-        for (const event of orphans.filter((orphan) => !present.has(orphan.eventId))) {
-          logger.error(`Timeline event ${event.type} ${event.eventId} names call ${event.callId}, which has no record; not written`);
-        }
-      }
-    }
-    if (queue.length > 0) await applyQueueRecords(client, queue);
-    if (agentStates.length > 0) {
-      // In the order the states changed (the history is read newest id first).
-      await client.query(
-        `INSERT INTO acd_agent_state_log (entry_id, agent_id, state, reason, seat, call_id, at, wrap_until)
-         SELECT x.entry_id, x.agent_id, x.state, x.reason, x.seat, x.call_id, x.at, x.wrap_until
-           FROM jsonb_to_recordset($1::jsonb) AS x(ord integer, entry_id uuid, agent_id text, state text, reason text, seat text, call_id uuid, at timestamptz, wrap_until timestamptz)
-          ORDER BY x.ord
-         ON CONFLICT (entry_id) DO NOTHING`,
-        [JSON.stringify(agentStates.map((op, ord) => ({ ord, entry_id: op.entryId, agent_id: op.agentId, state: op.state, reason: op.reason, seat: op.seat, call_id: op.callId, at: op.at, wrap_until: op.wrapUntil ?? null })))],
-      );
-    }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch((rollbackError: Error) => logger.warn(`Rollback of a timeline batch failed: ${rollbackError.message}`));
-    throw error;
+  const queueRecords = <A extends QueueRecordOp['action']>(action: A) => queue.filter((op): op is Extract<QueueRecordOp, { action: A }> => op.action === action);
+  const batch = {
+    calls: ops
+      .filter((op): op is OpenCallOp => op.op === 'call')
+      .map((call) => ({
+        id: call.callId,
+        channel_id: call.channelId,
+        direction: call.direction,
+        caller_number: call.callerNumber,
+        dialed_number: call.dialedNumber,
+        started_at: call.startedAt,
+        line_number: call.lineNumber,
+        skill: call.skill,
+      })),
+    updates: mergeUpdates(ops.filter((op): op is UpdateCallOp => op.op === 'update')),
+    events: events.map((event, ord) => ({ ord, event_id: event.eventId, call_id: event.callId, type: event.type, occurred_at: event.occurredAt, payload: event.payload })),
+    queued: queueRecords('queued').map((op) => ({ call_id: op.callId, skill: op.skill, priority: op.priority, at: op.at })),
+    answered: queueRecords('answered').map((op) => ({ call_id: op.callId, agent_id: op.agentId, skill: op.skill, at: op.at, wait_ms: op.waitMs, offers: op.offers })),
+    left: queueRecords('left').map((op) => ({ call_id: op.callId, outcome: op.outcome, skill: op.skill, at: op.at, wait_ms: op.waitMs, offers: op.offers })),
+    agentStates: ops
+      .filter((op): op is AgentStateOp => op.op === 'agent-state')
+      .map((op, ord) => ({ ord, entry_id: op.entryId, agent_id: op.agentId, state: op.state, reason: op.reason, seat: op.seat, call_id: op.callId, at: op.at, wrap_until: op.wrapUntil ?? null })),
+  };
+  const { rows } = await client.query<{ event_id: string }>(`SELECT event_id FROM apply_call_timeline_batch($1::jsonb) AS event_id`, [JSON.stringify(batch)]);
+  if (rows.length === 0) return;
+  const orphans = new Set(rows.map((row) => row.event_id));
+  for (const event of events.filter((candidate) => orphans.has(candidate.eventId))) {
+    logger.error(`Timeline event ${event.type} ${event.eventId} names call ${event.callId}, which has no record; not written`);
   }
 }
 
@@ -197,39 +132,4 @@ function mergeUpdates(updates: UpdateCallOp[]): MergedUpdate[] {
     if (update.tags) Object.assign(row.tags, update.tags);
   }
   return [...merged.values()];
-}
-
-/**
- * Entries first, then outcomes: an outcome is written once (outcome IS NULL), so answered-then-left keeps
- * "answered" whichever of the two comes first here, as it did in call order.
- */
-async function applyQueueRecords(client: PoolClient, ops: QueueRecordOp[]): Promise<void> {
-  const of = <A extends QueueRecordOp['action']>(action: A) => ops.filter((op): op is Extract<QueueRecordOp, { action: A }> => op.action === action);
-  const queued = of('queued');
-  if (queued.length > 0) {
-    await client.query(
-      `INSERT INTO acd_queue_calls (call_id, skill, priority, enqueued_at)
-       SELECT x.call_id, x.skill, x.priority, x.at FROM jsonb_to_recordset($1::jsonb) AS x(call_id uuid, skill text, priority integer, at timestamptz)
-       ON CONFLICT (call_id) DO NOTHING`,
-      [JSON.stringify(queued.map((op) => ({ call_id: op.callId, skill: op.skill, priority: op.priority, at: op.at })))],
-    );
-  }
-  const answered = of('answered');
-  if (answered.length > 0) {
-    await client.query(
-      `UPDATE acd_queue_calls q SET outcome = 'answered', agent_id = x.agent_id, final_skill = x.skill, answered_at = x.at, wait_ms = x.wait_ms, offers = x.offers
-         FROM jsonb_to_recordset($1::jsonb) AS x(call_id uuid, agent_id text, skill text, at timestamptz, wait_ms integer, offers integer)
-        WHERE q.call_id = x.call_id AND q.outcome IS NULL`,
-      [JSON.stringify(answered.map((op) => ({ call_id: op.callId, agent_id: op.agentId, skill: op.skill, at: op.at, wait_ms: op.waitMs, offers: op.offers })))],
-    );
-  }
-  const left = of('left');
-  if (left.length > 0) {
-    await client.query(
-      `UPDATE acd_queue_calls q SET outcome = x.outcome, final_skill = x.skill, ended_at = x.at, wait_ms = x.wait_ms, offers = x.offers
-         FROM jsonb_to_recordset($1::jsonb) AS x(call_id uuid, outcome text, skill text, at timestamptz, wait_ms integer, offers integer)
-        WHERE q.call_id = x.call_id AND q.outcome IS NULL`,
-      [JSON.stringify(left.map((op) => ({ call_id: op.callId, outcome: op.outcome, skill: op.skill, at: op.at, wait_ms: op.waitMs, offers: op.offers })))],
-    );
-  }
 }

@@ -44,9 +44,9 @@ interface CallPending {
  * Write-behind for the call record: calls rows, their status changes and timeline events. The call path only
  * hands an operation over (no await on Postgres, so calls go on while Postgres is down); operations are
  * appended to a Redis list at once (a crash of call-control loses nothing Redis has), then flushed to Postgres
- * in batches - every CALL_TIMELINE_FLUSH_MS or CALL_TIMELINE_BATCH_SIZE operations - as one transaction of
- * three multi-row statements (call_events sequences assigned in list order). Rows are trimmed from the list
- * only after the commit; a flush repeated after a crash or a lost COMMIT reply is a no-op (calls by id,
+ * in batches - every CALL_TIMELINE_FLUSH_MS or CALL_TIMELINE_BATCH_SIZE operations - as one statement, one
+ * round trip (call_events sequences assigned in list order). Rows are trimmed from the list
+ * only after the commit; a flush repeated after a crash or a lost reply is a no-op (calls by id,
  * events by event_id). While Postgres is unreachable the list grows and the flush retries with backoff; when it
  * is back the backlog is written in order. One flusher at a time across processes (a Redis lock).
  */
@@ -223,7 +223,7 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
     }
   }
 
-  /** One batch: lock and read the head of the list, write it in one transaction, trim and release. */
+  /** One batch: lock and read the head of the list, write it in one statement, trim and release. */
   private async flushOnce(): Promise<number | 'locked'> {
     const token = randomUUID();
     const items = (await this.scripts.timelineLockAndRead(this.listKey, this.lockKey, token, String(LOCK_MS), String(this.batchSize))) as string[] | null;
@@ -272,7 +272,7 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
       broken = error as Error;
       throw error;
     } finally {
-      // A connection that failed mid-transaction is dropped rather than handed to the next query.
+      // A connection that failed mid-statement is dropped rather than handed to the next query.
       client.release(broken);
     }
   }

@@ -16,6 +16,7 @@ import { CreateCallTransfers1796108880249 } from './1796108880249-create-call-tr
 import { CallOrderLinksAndTimelineIds1796108887398 } from './1796108887398-call-order-links-and-timeline-ids';
 import { AgentStateEntryIds1796110393659 } from './1796110393659-agent-state-entry-ids';
 import { AgentStateWrapUntil1796300000000 } from './1796300000000-agent-state-wrap-until';
+import { TimelineBatchFunction1796300000001 } from './1796300000001-timeline-batch-function';
 
 /** Listed explicitly, in order: a migration exists only once it is reviewed and added here. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   CreateSupervision1796108913016,
   AgentStateEntryIds1796110393659,
   AgentStateWrapUntil1796300000000,
+  TimelineBatchFunction1796300000001,
 ];
