@@ -32,6 +32,8 @@ export interface CallSession {
   entryId: string | null;
   /** The centre's lists the caller is on, read once per call (IVR conditions and queue priority share it). */
   callerLists?: Promise<Set<CallerListName>>;
+  /** Taken over from a process before this one: only such a call can have trail rows no process tracks. */
+  readopted?: boolean;
 }
 
 /** Calls this process is handling right now, by the caller's channel id and by call id. */

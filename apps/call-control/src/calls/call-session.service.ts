@@ -334,6 +334,7 @@ export class CallSessionService {
       phase: 'ivr',
       tags: {},
       entryId: null,
+      readopted: adoptedId !== undefined,
     };
     this.sessions.add(session);
     if (recordingPath) {
@@ -374,6 +375,7 @@ export class CallSessionService {
       tags: {},
       // Its ACD entry (if any) has the call's id; the ACD reconciler has settled it already.
       entryId: open.id,
+      readopted: true,
     };
   }
 

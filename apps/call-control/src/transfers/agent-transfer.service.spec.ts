@@ -137,4 +137,12 @@ describe('AgentTransferService', () => {
     expect(ari.log.at(-1)).toBe(`hangup ${leg}`);
     expect(trail.ended).toHaveBeenCalledWith(transferId, 'caller_left', expect.any(Date), null);
   });
+
+  it('closes a trail row left open by an earlier process only for a re-adopted call', async () => {
+    const { service, trail } = setup();
+    await service.callerLeft({ callId: CALL, channelId: 'citizen-1' } as CallSession);
+    expect(trail.closeLeftOver).not.toHaveBeenCalled();
+    await service.callerLeft({ callId: CALL, channelId: 'citizen-1', readopted: true } as CallSession);
+    expect(trail.closeLeftOver).toHaveBeenCalledWith(CALL, 'caller_left', expect.any(Date));
+  });
 });

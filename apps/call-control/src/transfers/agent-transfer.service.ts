@@ -258,8 +258,9 @@ export class AgentTransferService implements OnModuleInit {
   async callerLeft(session: CallSession): Promise<void> {
     const transfer = this.byCall.get(session.callId);
     if (!transfer) {
-      // A row left open by a restart mid-transfer would say "in progress" forever.
-      await this.trail.closeLeftOver(session.callId, 'caller_left', this.clock.now());
+      // A row left open by a restart mid-transfer would say "in progress" forever. A call this process took
+      // from the start has none (a query less per call).
+      if (session.readopted) await this.trail.closeLeftOver(session.callId, 'caller_left', this.clock.now());
       return;
     }
     this.byCall.delete(session.callId);
