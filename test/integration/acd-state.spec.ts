@@ -123,4 +123,16 @@ describe('ACD state in Redis (Lua, real Redis)', () => {
     expect(removed).toMatchObject({ id: 'g1', state: 'offered', agentId: 'q1' });
     expect(await s.agent('q1')).toMatchObject({ state: 'ready', readySince });
   });
+
+  it('keeps a rolling handle time per skill, weighted to recent calls, from two processes at once', async () => {
+    const [a, b] = [store(), store()];
+    expect(await a.handleTime('rolling')).toBeNull();
+    await a.recordHandleTime('rolling', 100);
+    expect(await b.handleTime('rolling')).toBe(100);
+    await b.recordHandleTime('rolling', 200);
+    expect(await a.handleTime('rolling')).toBe(120);
+    // Read and write are one step: two processes recording at once both count.
+    await Promise.all([a.recordHandleTime('rolling', 300), b.recordHandleTime('rolling', 300)]);
+    expect(await a.handleTime('rolling')).toBe(Number((120 * 0.8 * 0.8 + 300 * 0.2 * 0.8 + 300 * 0.2).toFixed(1)));
+  });
 });

@@ -256,3 +256,18 @@ redis.call('HSET', entry, 'skill', toSkill)
 redis.call('SADD', P .. ':skills', toSkill)
 return 1
 `;
+
+/**
+ * ARGV: P, skill, seconds, weight → the new rolling handle time. Exponentially weighted, so recent calls count
+ * most; read and write in one step (one round trip, and two processes cannot overwrite each other's call).
+ */
+export const HANDLE_TIME = `${COMMON}
+local key = P .. ':stats:' .. ARGV[2]
+local seconds, weight = tonumber(ARGV[3]), tonumber(ARGV[4])
+local previous = tonumber(redis.call('HGET', key, 'handleTime'))
+local nextValue = seconds
+if previous then nextValue = previous * (1 - weight) + seconds * weight end
+local text = string.format('%.1f', nextValue)
+redis.call('HSET', key, 'handleTime', text)
+return text
+`;

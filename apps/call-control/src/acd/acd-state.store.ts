@@ -231,9 +231,7 @@ export class AcdStateStore {
   }
 
   async recordHandleTime(skill: string, seconds: number, weight = 0.2): Promise<void> {
-    const previous = await this.handleTime(skill);
-    const next = previous === null ? seconds : previous * (1 - weight) + seconds * weight;
-    await this.redis.hset(`${this.prefix}:stats:${skill}`, 'handleTime', next.toFixed(1));
+    await this.call('HANDLE_TIME', skill, seconds, weight);
   }
 
   private async call(name: ScriptName, ...args: Array<string | number>): Promise<unknown> {

@@ -265,8 +265,9 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
         await this.hangup(channel.id);
         return;
       }
-      const entry = (await this.state.entry(entryId))!;
-      const agent = await this.state.agent(agentId);
+      // CONNECT succeeded, so the entry is there; both reads go to Redis in one write.
+      const [connected, agent] = await Promise.all([this.state.entry(entryId), this.state.agent(agentId)]);
+      const entry = connected!;
       await this.presence.changed(agentId, 'ringing', 'on_call', null, agent?.seat ?? null, entry.callId || null);
       if (entry.kind === 'callback') {
         await this.dialCitizen(entry, channel.id, agentId);

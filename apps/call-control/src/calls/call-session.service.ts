@@ -213,10 +213,12 @@ export class CallSessionService {
       const ended = { endedAt: endedAt.toISOString(), hangupCause: cause, hangupCauseText: causeText, durationMs: endedAt.getTime() - session.startedAt.getTime() };
       await this.calls.endedWithEvent(session.callId, endedAt, cause, causeText, ended);
       await this.events.publish('call.ended', endedAt, { callId: session.callId, channelId: session.channelId, ...ended });
+      // The IVR clears its position when it exits; only a caller who hangs up inside it leaves one behind.
+      const inIvr = session.phase === 'ivr';
       session.phase = 'done';
       await this.acd.callerLeft(session);
       await this.transfers.callerLeft(session);
-      await this.ivrState.clear(session.callId);
+      if (inIvr) await this.ivrState.clear(session.callId);
       // Detached: waiting for MixMonitor to close the file must not hold up this channel's queue. Looked up
       // by call id, so a call re-adopted or closed after a restart gets its recordings finalised as well.
       const registered = this.recordingRegistered.get(session.callId) ?? Promise.resolve();
