@@ -4,8 +4,12 @@ import { HOTLINE_EVENT_VERSION, HotlineEvent, HotlineEventPayloads, HotlineEvent
 import { RedisEventPublisher } from '@hotline/redis';
 
 /**
- * Publishes call events for live consumers. Postgres already holds the event when this runs, so a Redis
+ * Publishes call events for live consumers. The record goes its own way (the timeline writer), so a Redis
  * outage costs live updates only, never the record: failures are logged, not thrown into call handling.
+ *
+ * The call path hands the event over and goes on without waiting for Redis's reply: the PUBLISH is queued on
+ * the one connection in call order (so consumers see events in order) and leaves in the same write as the
+ * commands the next steps issue, instead of costing a round trip of its own for each event.
  */
 @Injectable()
 export class CallEventPublisher {
@@ -13,13 +17,12 @@ export class CallEventPublisher {
 
   constructor(private readonly publisher: RedisEventPublisher) {}
 
-  async publish<T extends HotlineEventType>(type: T, occurredAt: Date, payload: HotlineEventPayloads[T]): Promise<void> {
+  publish<T extends HotlineEventType>(type: T, occurredAt: Date, payload: HotlineEventPayloads[T]): Promise<void> {
     const event: HotlineEvent<T> = { id: randomUUID(), type, version: HOTLINE_EVENT_VERSION, occurredAt: occurredAt.toISOString(), payload };
-    try {
-      await this.publisher.publish(event);
-    } catch (error) {
+    this.publisher.publish(event).catch((error: Error) => {
       const subject = (payload as { callId?: string; agentId?: string; skill?: string }).callId ?? (payload as { agentId?: string }).agentId ?? (payload as { skill?: string }).skill;
-      this.logger.error(`Could not publish ${type} for ${subject ?? 'the hotline'}: ${(error as Error).message}`);
-    }
+      this.logger.error(`Could not publish ${type} for ${subject ?? 'the hotline'}: ${error.message}`);
+    });
+    return Promise.resolve();
   }
 }
