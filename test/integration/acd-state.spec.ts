@@ -87,10 +87,17 @@ describe('ACD state in Redis (Lua, real Redis)', () => {
 
     // Level 3 required: the junior (level 1), although idle longest, is skipped.
     const first = await s.match(['prio'], { prio: 3 }, tick());
-    expect(first).toEqual({ entryId: 'elderly', agentId: 'senior-early', skill: 'prio' });
+    // `more`: callers were still waiting behind, so the matcher asks again.
+    expect(first).toEqual({ entryId: 'elderly', agentId: 'senior-early', skill: 'prio', more: true });
     const second = await s.match(['prio'], { prio: 3 }, tick());
-    expect(second).toEqual({ entryId: 'normal-1', agentId: 'senior-late', skill: 'prio' });
+    expect(second).toEqual({ entryId: 'normal-1', agentId: 'senior-late', skill: 'prio', more: true });
     expect(await s.match(['prio'], { prio: 3 }, tick())).toBeNull();
+
+    // The last caller waiting: nothing more to ask for (one round trip per call, not two).
+    await s.login('solo', 'seat-solo', { lone: 1 }, 'solo', tick());
+    await s.setState('solo', 'ready', '', tick());
+    await s.enqueue(entry('only', 'lone', 0, tick()));
+    expect(await s.match(['lone'], { lone: 1 }, tick())).toEqual({ entryId: 'only', agentId: 'solo', skill: 'lone', more: false });
   });
 
   it('RONA puts the caller back in the same place and the agent to not ready; a lost offer keeps the agent idle time', async () => {

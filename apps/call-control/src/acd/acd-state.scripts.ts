@@ -92,20 +92,27 @@ return redis.call('ZRANK', P .. ':queue:' .. skill, id) + 1
 `;
 
 /**
- * ARGV: P, now, minLevelsJson, skill... → {entryId, agentId, skill} or nil.
+ * ARGV: P, now, minLevelsJson, skill... → {entryId, agentId, skill, more} or nil; more is 1 when another
+ * caller was seen waiting (a further MATCH may find a pair), 0 when this was the last one.
  * The best waiting entry over the given skills (lowest rank) that has an eligible ready agent gets the
  * longest-idle one among them; both are marked in the same step.
  */
 export const MATCH = `${COMMON}
 local now, minLevels = ARGV[2], cjson.decode(ARGV[3])
 local heads = {}
+local behind = {}
 for i = 4, #ARGV do
   local skill = ARGV[i]
   local queued = redis.call('ZRANGE', P .. ':queue:' .. skill, 0, 199, 'WITHSCORES')
   for j = 1, #queued, 2 do
     if redis.call('HGET', entryKey(queued[j]), 'state') == 'waiting' then
-      table.insert(heads, { id = queued[j], score = tonumber(queued[j + 1]), skill = skill })
-      break
+      if behind[skill] == nil then
+        table.insert(heads, { id = queued[j], score = tonumber(queued[j + 1]), skill = skill })
+        behind[skill] = false
+      else
+        behind[skill] = true
+        break
+      end
     end
   end
 end
@@ -122,7 +129,9 @@ for _, head in ipairs(heads) do
         redis.call('HINCRBY', entryKey(head.id), 'offers', 1)
         leaveReady(agentId)
         redis.call('HSET', agent, 'state', 'ringing', 'entryId', head.id, 'callId', redis.call('HGET', entryKey(head.id), 'callId') or '', 'since', now)
-        return { head.id, agentId, head.skill }
+        -- Another caller still waits (here or in another skill): worth asking again at once.
+        local more = (#heads > 1 or behind[head.skill]) and 1 or 0
+        return { head.id, agentId, head.skill, more }
       end
     end
   end

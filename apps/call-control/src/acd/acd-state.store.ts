@@ -103,10 +103,11 @@ export class AcdStateStore {
     return Number(await this.call('ENQUEUE', id, skill, rank, asStrings({ ...fields, id, offers: 0 })));
   }
 
-  async match(skills: string[], minLevels: Record<string, number>, now: number): Promise<{ entryId: string; agentId: string; skill: string } | null> {
+  /** `more`: another caller was waiting, so matching again may pay; false when this was the last caller. */
+  async match(skills: string[], minLevels: Record<string, number>, now: number): Promise<{ entryId: string; agentId: string; skill: string; more: boolean } | null> {
     if (skills.length === 0) return null;
-    const result = (await this.call('MATCH', now, JSON.stringify(minLevels), ...skills)) as [string, string, string] | null;
-    return result ? { entryId: result[0], agentId: result[1], skill: result[2] } : null;
+    const result = (await this.call('MATCH', now, JSON.stringify(minLevels), ...skills)) as [string, string, string, number] | null;
+    return result ? { entryId: result[0], agentId: result[1], skill: result[2], more: result[3] === 1 } : null;
   }
 
   async recordOfferLeg(entryId: string, agentId: string, agentChannelId: string): Promise<boolean> {

@@ -216,6 +216,7 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
           const pair = await this.state.match(skills, minLevels, this.clock.now().getTime());
           if (!pair) break;
           void this.serially(pair.entryId, 'offer', () => this.offer(pair.entryId, pair.agentId));
+          if (!pair.more) break;
         }
       } while (this.matchAgain);
     } catch (error) {
@@ -497,8 +498,8 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
       await this.presence.changed(entry.agentId, transition.previous, transition.next as AgentStateName, reason, agent?.seat ?? null, entry.talkCallId || entry.callId || null, wrapUntil);
     }
     if (entry.connectedAt > 0) await this.state.recordHandleTime(entry.skill, (now.getTime() - entry.connectedAt + wrapUpMs) / 1_000);
+    // No matching here: an agent made ready has already triggered it (presence), and wrap-up frees no one yet.
     if (transition.next === 'wrap_up') setTimeout(() => void this.tick(), wrapUpMs + 50).unref();
-    this.matchSoon();
   }
 
   private async releaseOffer(entry: QueueEntry, agentId: string, outcome: 'rona' | 'failed', cause: number | null): Promise<void> {
