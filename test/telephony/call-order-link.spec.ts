@@ -15,6 +15,7 @@ jest.setTimeout(10 * 60_000);
 const DIRECT_FLOW = { start: 'queue', nodes: { queue: { type: 'queue' } } };
 const RETURNING = '13700005001';
 const NEW_CALLER = '13700005002';
+const PAST_CALLER = '13700005003';
 
 describe('call ↔ work order (real Asterisk, SIPp citizens and agent phone, api in-process)', () => {
   let h: CallControlHarness;
@@ -142,5 +143,20 @@ describe('call ↔ work order (real Asterisk, SIPp citizens and agent phone, api
     const asAdmin = (await h.api.http().get(`/api/calls/${callId}`).set(await h.api.auth('admin')).expect(200)).body as CallSummaryDto;
     expect(asAdmin.callerNumber).toBe('137****5002');
     expect(asAdmin.events.find((event) => event.type === 'call.work-order-draft')?.payload.callerNumber).toBe('137****5002');
+  });
+
+  it('gives a caller whose orders are all closed a draft, with those orders in the screen pop', async () => {
+    const closed = await intake({ subject: '咨询供暖时间', content: '咨询今年供暖开始时间，已当场答复。', type: 'consultation', caller: { phone: PAST_CALLER }, disposition: { kind: 'resolve_on_spot', answer: '11月15日开始供暖。' } });
+    expect(closed.status).toBe('closed');
+    const call = citizen(PAST_CALLER);
+    const pop = await screenPop(PAST_CALLER);
+    expect(pop.payload).toMatchObject({ agentId: 'a1', link: 'draft', attachedOrder: null, openOrderId: null });
+    const [{ received_at: receivedAt }] = (await h.db.query(`SELECT received_at FROM work_orders WHERE id = $1`, [closed.id])).rows as Array<{ received_at: Date }>;
+    expect(pop.payload.previousOrders).toEqual([
+      { id: closed.id, number: closed.number, status: 'closed', subject: '咨询供暖时间', createdAt: receivedAt.toISOString(), confidential: false },
+    ]);
+    expect((await h.db.query(`SELECT status, call_id, open_order_id FROM call_order_drafts WHERE id = $1`, [pop.payload.draftId])).rows).toEqual([{ status: 'open', call_id: pop.payload.callId, open_order_id: null }]);
+    expect((await h.db.query(`SELECT count(*)::int AS n FROM work_order_calls WHERE call_id = $1`, [pop.payload.callId])).rows).toEqual([{ n: 0 }]);
+    await call;
   });
 });

@@ -30,6 +30,40 @@ export interface AttachRequest {
 export const PREVIOUS_ORDERS_SHOWN = 5;
 
 /**
+ * The open-order rule as SQL, for callers that fold it into a statement of their own: the most recently
+ * received open order from the number ($phone) received since $since (null: none). `openOrderValues` gives
+ * $statuses and $since.
+ */
+export function openOrderQuery(phone: string, statuses: string, since: string): string {
+  return `SELECT id, number, status, subject FROM work_orders
+           WHERE caller_phone = ${phone} AND status = ANY(${statuses}::text[]) AND received_at >= ${since}
+           ORDER BY received_at DESC, id DESC LIMIT 1`;
+}
+
+export function openOrderValues(withinDays: number, at: Date): [string[], Date | null] {
+  return [[...OPEN_STATUSES], withinDays > 0 ? new Date(at.getTime() - withinDays * 86_400_000) : null];
+}
+
+/** The caller's latest orders, newest first (all statuses), as rows for `toPreviousOrder`. */
+export function previousOrdersQuery(phone: string, limit: string): string {
+  return `SELECT id, number, status, subject, received_at, confidential FROM work_orders WHERE caller_phone = ${phone} ORDER BY received_at DESC, id DESC LIMIT ${limit}`;
+}
+
+export interface PreviousOrderRow {
+  id: string;
+  number: string;
+  status: string;
+  subject: string;
+  /** A Date from pg, an ISO-like string from json_agg. */
+  received_at: Date | string;
+  confidential: boolean;
+}
+
+export function toPreviousOrder(row: PreviousOrderRow): PreviousOrderRef {
+  return { id: row.id, number: row.number, status: row.status, subject: row.subject, createdAt: new Date(row.received_at).toISOString(), confidential: row.confidential };
+}
+
+/**
  * Links calls to work orders from the call side (call-control, when an agent answers): the rule for the
  * caller's open order, the link row and the order's timeline entry, in the caller's transaction.
  */
@@ -45,14 +79,7 @@ export class WorkOrderCallLinkService {
    */
   async attachToOpenOrder(tx: Sql, request: AttachRequest): Promise<LinkedOrderRef | null> {
     if (request.withinDays <= 0) return null;
-    const since = new Date(request.at.getTime() - request.withinDays * 86_400_000);
-    const { rows } = await tx.query<LinkedOrderRef>(
-      `SELECT id, number, status, subject FROM work_orders
-        WHERE caller_phone = $1 AND status = ANY($2::text[]) AND received_at >= $3
-        ORDER BY received_at DESC, id DESC LIMIT 1
-        FOR UPDATE`,
-      [request.callerNumber, [...OPEN_STATUSES], since],
-    );
+    const { rows } = await tx.query<LinkedOrderRef>(`${openOrderQuery('$1', '$2', '$3')} FOR UPDATE`, [request.callerNumber, ...openOrderValues(request.withinDays, request.at)]);
     const order = rows[0];
     if (!order) return null;
     if (await this.repository.linkCall(tx, order.id, request.callId, null)) {
@@ -75,10 +102,7 @@ export class WorkOrderCallLinkService {
 
   /** The caller's latest orders, newest first (all statuses): the agent's context in the screen pop. */
   async previousOrders(tx: Sql, callerNumber: string, limit = PREVIOUS_ORDERS_SHOWN): Promise<PreviousOrderRef[]> {
-    const { rows } = await tx.query<{ id: string; number: string; status: string; subject: string; received_at: Date; confidential: boolean }>(
-      `SELECT id, number, status, subject, received_at, confidential FROM work_orders WHERE caller_phone = $1 ORDER BY received_at DESC, id DESC LIMIT $2`,
-      [callerNumber, limit],
-    );
-    return rows.map((row) => ({ id: row.id, number: row.number, status: row.status, subject: row.subject, createdAt: row.received_at.toISOString(), confidential: row.confidential }));
+    const { rows } = await tx.query<PreviousOrderRow>(previousOrdersQuery('$1', '$2'), [callerNumber, limit]);
+    return rows.map(toPreviousOrder);
   }
 }

@@ -2,7 +2,18 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@hotline/config';
-import { LinkedOrderRef, PreviousOrderRef, TransactionRunner, WorkOrderCallLinkService } from '@hotline/work-orders';
+import {
+  LinkedOrderRef,
+  openOrderQuery,
+  openOrderValues,
+  PREVIOUS_ORDERS_SHOWN,
+  PreviousOrderRef,
+  PreviousOrderRow,
+  previousOrdersQuery,
+  toPreviousOrder,
+  TransactionRunner,
+  WorkOrderCallLinkService,
+} from '@hotline/work-orders';
 
 export interface NewCallOrderDraft {
   callId: string;
@@ -65,6 +76,34 @@ export class CallOrderDraftRepository {
    * or 'open'), so the agent can still file a new order from the call. One transaction; idempotent per call.
    */
   async linkOnAnswer(call: AnsweredCall): Promise<AnswerLink> {
+    return (await this.draftUnlessOpenOrder(call)) ?? this.attachInTransaction(call);
+  }
+
+  /**
+   * The common case in one round trip: the caller has no open order, so the call gets its draft, and the
+   * screen pop its previous orders. Null (nothing written) when there is an open order to attach to.
+   */
+  private async draftUnlessOpenOrder(call: AnsweredCall): Promise<AnswerLink | null> {
+    const rows: Array<{ open_order_id: string | null; draft_id: string | null; previous: PreviousOrderRow[] }> = await this.dataSource.query(
+      `WITH open_order AS (${openOrderQuery('$1', '$2', '$3')}),
+       draft AS (
+         INSERT INTO call_order_drafts (call_id, kind, caller_number, line_tag, agent_id, status)
+         SELECT $4, 'call', $1, $5, $6, 'open' WHERE NOT EXISTS (SELECT 1 FROM open_order)
+         ON CONFLICT (call_id, kind) DO UPDATE SET updated_at = call_order_drafts.updated_at
+         RETURNING id
+       ),
+       previous AS (${previousOrdersQuery('$1', '$7')})
+       SELECT (SELECT id FROM open_order) AS open_order_id, (SELECT id FROM draft) AS draft_id,
+              coalesce((SELECT json_agg(previous) FROM previous), '[]'::json) AS previous`,
+      [call.callerNumber, ...openOrderValues(this.config.CALL_ATTACH_OPEN_ORDER_DAYS, call.at), call.callId, call.lineTag, call.agentId, PREVIOUS_ORDERS_SHOWN],
+    );
+    const row = rows[0]!;
+    if (row.open_order_id !== null) return null;
+    return { draftId: row.draft_id!, link: 'draft', attachedOrder: null, previousOrders: row.previous.map(toPreviousOrder) };
+  }
+
+  /** With an open order: link row, the order's timeline entry and the draft (status 'attached') together. */
+  private attachInTransaction(call: AnsweredCall): Promise<AnswerLink> {
     return this.transactions.run(async (tx) => {
       const attachedOrder = call.callerNumber
         ? await this.links.attachToOpenOrder(tx, { callId: call.callId, callerNumber: call.callerNumber, withinDays: this.config.CALL_ATTACH_OPEN_ORDER_DAYS, agentId: call.agentId, at: call.at })
