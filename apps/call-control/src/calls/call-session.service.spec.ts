@@ -143,6 +143,13 @@ describe('CallSessionService', () => {
     expect(acd.enqueue).toHaveBeenCalledWith(expect.objectContaining({ callId: 'call-1', recordingPath: '20261123/c1.wav' }), { skill: 'consumer', priority: 0 });
   });
 
+  it('does not answer again a call the dialplan answered before Stasis()', async () => {
+    await service.callArrived(channel('c1', { state: 'Up' }), ['inbound', '12315', '20261123/c1']);
+    await settle();
+    expect(ari.calls).toEqual(['subscribe c1']);
+    expect(log.events.map((event) => event.type)).toEqual(['call.started', 'call.answered', 'call.line']);
+  });
+
   it('stores keys in order and hands each to the caller\'s flow as it arrives', async () => {
     let release: () => void = () => undefined;
     ivrExit = () => new Promise((resolve) => (release = () => resolve({ kind: 'hangup' })));

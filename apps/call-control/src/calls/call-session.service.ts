@@ -85,7 +85,8 @@ export class CallSessionService {
     const line = this.lineFor(dialed);
     const session = await this.openSession(channel, 'inbound', dialed, args[2] ?? null, line);
     await this.ari.subscribeToChannel(channel.id);
-    await this.ari.answer(channel.id);
+    // The dialplan answers before Stasis(); a channel that arrives unanswered (an older dialplan) is answered here.
+    if (channel.state !== 'Up') await this.ari.answer(channel.id);
     const answeredAt = this.clock.now();
     session.answeredAt = answeredAt;
     await this.answered(session, answeredAt);
