@@ -99,10 +99,4 @@ export class WorkOrderCallLinkService {
     }
     return order;
   }
-
-  /** The caller's latest orders, newest first (all statuses): the agent's context in the screen pop. */
-  async previousOrders(tx: Sql, callerNumber: string, limit = PREVIOUS_ORDERS_SHOWN): Promise<PreviousOrderRef[]> {
-    const { rows } = await tx.query<PreviousOrderRow>(previousOrdersQuery('$1', '$2'), [callerNumber, limit]);
-    return rows.map(toPreviousOrder);
-  }
 }

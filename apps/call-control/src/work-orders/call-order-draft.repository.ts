@@ -73,17 +73,18 @@ export class CallOrderDraftRepository {
   /**
    * When an agent answers: the call is attached to the caller's open order (CALL_ATTACH_OPEN_ORDER_DAYS rule,
    * libs/work-orders) or gets a draft for a new one; either way one draft row records it (status 'attached'
-   * or 'open'), so the agent can still file a new order from the call. One transaction; idempotent per call.
+   * or 'open'), so the agent can still file a new order from the call. Idempotent per call.
    */
   async linkOnAnswer(call: AnsweredCall): Promise<AnswerLink> {
-    return (await this.draftUnlessOpenOrder(call)) ?? this.attachInTransaction(call);
+    const { draft, previousOrders } = await this.draftUnlessOpenOrder(call);
+    return draft ?? this.attachInTransaction(call, previousOrders);
   }
 
   /**
-   * The common case in one round trip: the caller has no open order, so the call gets its draft, and the
-   * screen pop its previous orders. Null (nothing written) when there is an open order to attach to.
+   * One round trip: the caller's previous orders for the screen pop and, in the common case where the caller
+   * has no open order, the call's draft. `draft` is null (nothing written) when there is an order to attach to.
    */
-  private async draftUnlessOpenOrder(call: AnsweredCall): Promise<AnswerLink | null> {
+  private async draftUnlessOpenOrder(call: AnsweredCall): Promise<{ draft: AnswerLink | null; previousOrders: PreviousOrderRef[] }> {
     const rows: Array<{ open_order_id: string | null; draft_id: string | null; previous: PreviousOrderRow[] }> = await this.dataSource.query(
       `WITH open_order AS (${openOrderQuery('$1', '$2', '$3')}),
        draft AS (
@@ -98,12 +99,16 @@ export class CallOrderDraftRepository {
       [call.callerNumber, ...openOrderValues(this.config.CALL_ATTACH_OPEN_ORDER_DAYS, call.at), call.callId, call.lineTag, call.agentId, PREVIOUS_ORDERS_SHOWN],
     );
     const row = rows[0]!;
-    if (row.open_order_id !== null) return null;
-    return { draftId: row.draft_id!, link: 'draft', attachedOrder: null, previousOrders: row.previous.map(toPreviousOrder) };
+    const previousOrders = row.previous.map(toPreviousOrder);
+    if (row.open_order_id !== null) return { draft: null, previousOrders };
+    return { draft: { draftId: row.draft_id!, link: 'draft', attachedOrder: null, previousOrders }, previousOrders };
   }
 
-  /** With an open order: link row, the order's timeline entry and the draft (status 'attached') together. */
-  private attachInTransaction(call: AnsweredCall): Promise<AnswerLink> {
+  /**
+   * With an open order: link row, the order's timeline entry and the draft (status 'attached') in one
+   * transaction. `previousOrders` were read with the check for the open order; attaching adds none.
+   */
+  private attachInTransaction(call: AnsweredCall, previousOrders: PreviousOrderRef[]): Promise<AnswerLink> {
     return this.transactions.run(async (tx) => {
       const attachedOrder = call.callerNumber
         ? await this.links.attachToOpenOrder(tx, { callId: call.callId, callerNumber: call.callerNumber, withinDays: this.config.CALL_ATTACH_OPEN_ORDER_DAYS, agentId: call.agentId, at: call.at })
@@ -115,7 +120,6 @@ export class CallOrderDraftRepository {
          RETURNING id`,
         [call.callId, call.callerNumber, call.lineTag, call.agentId, attachedOrder?.id ?? null, attachedOrder ? 'attached' : 'open'],
       );
-      const previousOrders = call.callerNumber ? await this.links.previousOrders(tx, call.callerNumber) : [];
       return { draftId: rows[0]!.id, link: attachedOrder ? 'attached' : 'draft', attachedOrder, previousOrders };
     });
   }
