@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
 
 export interface RedisScript {
@@ -5,15 +6,31 @@ export interface RedisScript {
   lua: string;
 }
 
-/** A client with Lua scripts registered as commands under the given names. */
-export type ScriptedRedis<N extends string> = Redis & Record<N, (...args: Array<string | number>) => Promise<unknown>>;
+/** Runs one script with its keys, then its arguments. */
+export type RedisScriptRunner = (...keysThenArgs: Array<string | number>) => Promise<unknown>;
+
+export type RedisScripts<N extends string> = Record<N, RedisScriptRunner>;
 
 /**
- * Registers Lua scripts as commands on a (shared) client: ioredis sends a script once and then runs it by its
- * SHA (EVALSHA), loading it again by itself if Redis lost it. A name the client already has is left alone, so
- * several services built on one client each register theirs without clashing.
+ * Lua scripts run by their SHA (EVALSHA); the source goes over the wire (EVAL, which also loads it) only when
+ * Redis answers NOSCRIPT: the first run, or after Redis restarted or flushed its scripts. Refusing to run is
+ * all NOSCRIPT means, so sending the script again never runs it twice.
+ *
+ * Not ioredis' defineCommand: every pipeline ioredis builds (one per event-loop turn with auto-pipelining)
+ * copies each defined command onto itself, a cost on every turn that grows with the number of scripts.
  */
-export function defineRedisScripts<N extends string>(redis: Redis, scripts: Record<N, RedisScript>): ScriptedRedis<N> {
-  for (const [name, script] of Object.entries<RedisScript>(scripts)) if (!(name in redis)) redis.defineCommand(name, script);
-  return redis as ScriptedRedis<N>;
+export function defineRedisScripts<N extends string>(redis: Redis, scripts: Record<N, RedisScript>): RedisScripts<N> {
+  const runners: Partial<RedisScripts<N>> = {};
+  for (const [name, { numberOfKeys, lua }] of Object.entries<RedisScript>(scripts)) {
+    const sha = createHash('sha1').update(lua).digest('hex');
+    runners[name as N] = async (...keysThenArgs) => {
+      try {
+        return await redis.evalsha(sha, numberOfKeys, ...keysThenArgs);
+      } catch (error) {
+        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+        return redis.eval(lua, numberOfKeys, ...keysThenArgs);
+      }
+    };
+  }
+  return runners as RedisScripts<N>;
 }

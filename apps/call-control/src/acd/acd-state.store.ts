@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@hotline/config';
 import type { AgentStateName } from '@hotline/realtime';
-import { defineRedisScripts, REDIS_CLIENT, RedisScript, ScriptedRedis } from '@hotline/redis';
+import { defineRedisScripts, REDIS_CLIENT, RedisScript, RedisScripts } from '@hotline/redis';
 import { AcdErrorCode, AcdRefusedError } from './acd.errors';
 import * as scripts from './acd-state.scripts';
 
@@ -67,12 +67,12 @@ export function rankOf(priority: number, enqueuedAtMs: number): number {
 /** Live ACD state in Redis; every decision that two processes could race on is one Lua script. */
 @Injectable()
 export class AcdStateStore {
-  private readonly redis: ScriptedRedis<`acd${ScriptName}`>;
+  private readonly scripts: RedisScripts<ScriptName>;
   readonly prefix: string;
 
-  constructor(@Inject(REDIS_CLIENT) redis: Redis, @Inject(APP_CONFIG) config: AppConfig) {
-    const commands = Object.fromEntries(Object.entries(scripts).map(([name, lua]) => [`acd${name}`, { numberOfKeys: 0, lua }]));
-    this.redis = defineRedisScripts(redis, commands as Record<`acd${ScriptName}`, RedisScript>);
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis, @Inject(APP_CONFIG) config: AppConfig) {
+    const commands = Object.fromEntries(Object.entries(scripts).map(([name, lua]) => [name, { numberOfKeys: 0, lua }]));
+    this.scripts = defineRedisScripts(redis, commands as Record<ScriptName, RedisScript>);
     this.prefix = `${config.REDIS_PREFIX}:{acd}`;
   }
 
@@ -237,7 +237,7 @@ export class AcdStateStore {
 
   private async call(name: ScriptName, ...args: Array<string | number>): Promise<unknown> {
     try {
-      return await this.redis[`acd${name}`](this.prefix, ...args);
+      return await this.scripts[name](this.prefix, ...args);
     } catch (error) {
       const message = (error as Error).message;
       const code = Object.values(AcdErrorCode).find((candidate) => message.startsWith(candidate));

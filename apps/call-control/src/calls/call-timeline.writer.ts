@@ -5,7 +5,7 @@ import type Redis from 'ioredis';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@hotline/config';
-import { defineRedisScripts, REDIS_CLIENT, ScriptedRedis } from '@hotline/redis';
+import { defineRedisScripts, REDIS_CLIENT, RedisScripts } from '@hotline/redis';
 import { applyTimelineBatch, TimelineOp } from './call-timeline.batch';
 
 /** Longer than a flush can take (APPLY_TIMEOUT_MS): only the holder trims the buffer. */
@@ -57,8 +57,12 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
   private readonly lockKey: string;
   private readonly flushMs: number;
   private readonly batchSize: number;
-  private readonly scripts: ScriptedRedis<keyof typeof TIMELINE_SCRIPTS>;
-  /** Operations handed over in this tick, pushed to Redis together (one RPUSH per burst, not per event). */
+  private readonly scripts: RedisScripts<keyof typeof TIMELINE_SCRIPTS>;
+  /**
+   * Operations handed over in this turn of the event loop, pushed to Redis together (one RPUSH per burst, not
+   * per event). Pushed on the next tick, before the client's auto-pipeline goes out (setImmediate), so the RPUSH
+   * shares the socket write of the call's other commands (its events) instead of costing a write of its own.
+   */
   private outgoing: string[] = [];
   private pushScheduled = false;
   private pushing: Promise<void> = Promise.resolve();
@@ -99,7 +103,7 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
     this.outgoing.push(JSON.stringify(op));
     if (this.pushScheduled) return;
     this.pushScheduled = true;
-    setImmediate(() => this.push());
+    process.nextTick(() => this.push());
   }
 
   /**
