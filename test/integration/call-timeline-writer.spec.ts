@@ -18,7 +18,7 @@ import { OwnPostgres } from '../faults/own-postgres';
 import { testEnvironment } from '../support/test-environment';
 import { waitFor } from '../support/wait-for';
 
-function configFor(postgres: OwnPostgres, prefix: string): AppConfig {
+function configFor(postgres: OwnPostgres, prefix: string, extra: Record<string, string> = {}): AppConfig {
   return loadConfig(appConfigSchema, {
     NODE_ENV: 'test',
     LOG_LEVEL: 'error',
@@ -32,6 +32,7 @@ function configFor(postgres: OwnPostgres, prefix: string): AppConfig {
     AMI_PASSWORD: 'test-ami-password-not-used',
     CALL_TIMELINE_FLUSH_MS: '50',
     CALL_TIMELINE_BATCH_SIZE: '100',
+    ...extra,
   });
 }
 
@@ -154,6 +155,38 @@ describe('call timeline writer (write-behind, durable in Redis, own Postgres sto
       { sequence: 3, type: 'call.dtmf' },
     ]);
   }, 120_000);
+
+  it('flushes soon when something on the call path waits, and at the idle interval otherwise', async () => {
+    // A prefix of its own: the other tests' writers (still running) must not flush this test's list.
+    const ownPrefix = `${prefix}u`;
+    const app = await startTimeline(configFor(postgres, ownPrefix, { CALL_TIMELINE_FLUSH_MS: '50', CALL_TIMELINE_IDLE_FLUSH_MS: '1500' }));
+    apps.push(app);
+    const calls = app.get(CallLogRepository);
+    const db = app.get(DataSource);
+    const rows = async (callId: string) => Number((await db.query(`SELECT count(*) AS n FROM calls WHERE id = $1`, [callId]))[0].n);
+    // The flush every writer starts with (a previous process's leftovers) is over before the test hands anything over.
+    await app.get(CallTimelineWriter).drain();
+    try {
+      const idle = calls.openCall({ channelId: 'chan-idle', direction: 'inbound', callerNumber: null, dialedNumber: '12345', startedAt: new Date() });
+      await calls.appendEvent(idle, 'call.started', new Date(), { n: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      // Nobody waits: still only in Redis.
+      expect(await rows(idle)).toBe(0);
+      // A screen pop waits for the call's row: the flush comes forward.
+      const askedAt = Date.now();
+      await calls.written(idle);
+      expect(Date.now() - askedAt).toBeLessThan(600);
+      expect(await rows(idle)).toBe(1);
+
+      const later = calls.openCall({ channelId: 'chan-later', direction: 'inbound', callerNumber: null, dialedNumber: '12345', startedAt: new Date() });
+      const handedAt = Date.now();
+      await calls.written(later, 'eventually');
+      expect(Date.now() - handedAt).toBeGreaterThanOrEqual(1_000);
+      expect(await rows(later)).toBe(1);
+    } finally {
+      await redis.del(`${ownPrefix}:call-timeline:pending`);
+    }
+  }, 60_000);
 
   it('writes a batch flushed twice (a crash between the commit and the trim) only once', async () => {
     const config = configFor(postgres, prefix);

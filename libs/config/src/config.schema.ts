@@ -49,8 +49,12 @@ export const appConfigSchema = z.object({
   // order received within this many days (0: never attach, always open a draft for a new order).
   CALL_ATTACH_OPEN_ORDER_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   // The call timeline is written behind the call (call-control's CallTimelineWriter): events wait in a Redis
-  // list and are flushed to Postgres every CALL_TIMELINE_FLUSH_MS or as soon as CALL_TIMELINE_BATCH_SIZE wait.
+  // list and are flushed to Postgres CALL_TIMELINE_FLUSH_MS after something on a call's path waits for them
+  // (a screen pop needs the call's row), else CALL_TIMELINE_IDLE_FLUSH_MS after they were handed over (the
+  // list is durable, so only Postgres readers see them later), or as soon as CALL_TIMELINE_BATCH_SIZE wait.
+  // Unset, the idle delay is the larger of 500 ms and CALL_TIMELINE_FLUSH_MS.
   CALL_TIMELINE_FLUSH_MS: z.coerce.number().int().min(5).max(10_000).default(100),
+  CALL_TIMELINE_IDLE_FLUSH_MS: z.coerce.number().int().min(5).max(10_000).optional(),
   CALL_TIMELINE_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(200),
   // How call-control dials a citizen back ({number} is replaced), e.g. PJSIP/{number}@carrier or, for a fixed
   // peer, PJSIP/carrier/sip:{number}@10.0.0.5:5060.
@@ -112,6 +116,9 @@ export const appConfigSchema = z.object({
 }).superRefine((config, context) => {
   if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
     context.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required in production' });
+  }
+  if (config.CALL_TIMELINE_IDLE_FLUSH_MS !== undefined && config.CALL_TIMELINE_IDLE_FLUSH_MS < config.CALL_TIMELINE_FLUSH_MS) {
+    context.addIssue({ code: 'custom', path: ['CALL_TIMELINE_IDLE_FLUSH_MS'], message: `must be at least CALL_TIMELINE_FLUSH_MS (${config.CALL_TIMELINE_FLUSH_MS})` });
   }
   if (config.SMS_ENABLED === true && config.SMPP_URL === undefined) {
     context.addIssue({ code: 'custom', path: ['SMPP_URL'], message: 'is required when SMS_ENABLED is on (smpp://host:port of the SMSC)' });

@@ -74,6 +74,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig(appConfigSchema, { ...valid, SMS_ENABLED: 'on', SMPP_URL: 'http://10.0.0.5:2775' })).toThrow(/SMPP_URL: must be a URL starting with smpp:\/\//);
   });
 
+  it('refuses a timeline idle flush shorter than the flush a waiter gets', () => {
+    expect(() => loadConfig(appConfigSchema, { ...valid, CALL_TIMELINE_FLUSH_MS: '200', CALL_TIMELINE_IDLE_FLUSH_MS: '100' })).toThrow(
+      /CALL_TIMELINE_IDLE_FLUSH_MS: must be at least CALL_TIMELINE_FLUSH_MS \(200\)/,
+    );
+    expect(loadConfig(appConfigSchema, { ...valid, CALL_TIMELINE_FLUSH_MS: '200', CALL_TIMELINE_IDLE_FLUSH_MS: '200' }).CALL_TIMELINE_IDLE_FLUSH_MS).toBe(200);
+  });
+
   it('treats empty strings as unset so defaults apply', () => {
     expect(loadConfig(appConfigSchema, { ...valid, API_PORT: '' }).API_PORT).toBe(3000);
   });

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { CallTimelineWriter } from './call-timeline.writer';
+import { CallTimelineWriter, WrittenUrgency } from './call-timeline.writer';
 
 export interface NewCall {
   channelId: string;
@@ -62,9 +62,10 @@ export class CallLogRepository {
   /**
    * Resolves when everything written so far for the call is in Postgres: rows that reference the call's row
    * (recordings, drafts, links) and work that follows its end (finalising the recording) wait for this.
+   * 'eventually' for work off the call's path, which need not bring the next flush forward.
    */
-  written(callId: string): Promise<void> {
-    return this.timeline.callWritten(callId);
+  written(callId: string, urgency: WrittenUrgency = 'soon'): Promise<void> {
+    return this.timeline.callWritten(callId, urgency);
   }
 
   async findById(callId: string): Promise<{ id: string; status: string; channelId: string } | null> {

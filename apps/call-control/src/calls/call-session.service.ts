@@ -225,7 +225,7 @@ export class CallSessionService {
       const registered = this.recordingRegistered.get(session.callId) ?? Promise.resolve();
       this.recordingRegistered.delete(session.callId);
       // After the call's end is in Postgres, so a finalised recording never belongs to a call still "up".
-      void this.finaliser.finaliseCall(session.callId, session.channelId, Promise.all([registered, this.calls.written(session.callId)]));
+      void this.finaliser.finaliseCall(session.callId, session.channelId, Promise.all([registered, this.calls.written(session.callId, 'eventually')]));
     });
   }
 
@@ -345,7 +345,7 @@ export class CallSessionService {
       this.recordingRegistered.set(
         callId,
         this.calls
-          .written(callId)
+          .written(callId, 'eventually')
           .then(async () => {
             await this.recordings.register({ callId, kind: 'call', channelId: channel.id, filePath: recordingPath, startedAt });
           })

@@ -38,14 +38,21 @@ const TIMELINE_SCRIPTS = {
 interface CallPending {
   count: number;
   waiters: Array<() => void>;
+  /** Someone on a call's path waits (a screen pop, a transfer): flushed after flushMs, not idleFlushMs. */
+  urgent: boolean;
 }
+
+/** How soon a waiter needs the call's operations in Postgres. */
+export type WrittenUrgency = 'soon' | 'eventually';
 
 /**
  * Write-behind for the call record: calls rows, their status changes and timeline events. The call path only
  * hands an operation over (no await on Postgres, so calls go on while Postgres is down); operations are
  * appended to a Redis list at once (a crash of call-control loses nothing Redis has), then flushed to Postgres
- * in batches - every CALL_TIMELINE_FLUSH_MS or CALL_TIMELINE_BATCH_SIZE operations - as one statement, one
- * round trip (call_events sequences assigned in list order). Rows are trimmed from the list
+ * in batches as one statement, one round trip (call_events sequences assigned in list order): after
+ * CALL_TIMELINE_FLUSH_MS when something on a call's path waits for a call's operations, else after
+ * CALL_TIMELINE_IDLE_FLUSH_MS (each flush costs round trips to Redis and Postgres whatever its size, and at low
+ * call rates most would carry one call's step), or at once when CALL_TIMELINE_BATCH_SIZE operations wait. Rows are trimmed from the list
  * only after the commit; a flush repeated after a crash or a lost reply is a no-op (calls by id,
  * events by event_id). While Postgres is unreachable the list grows and the flush retries with backoff; when it
  * is back the backlog is written in order. One flusher at a time across processes (a Redis lock).
@@ -56,6 +63,7 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
   private readonly listKey: string;
   private readonly lockKey: string;
   private readonly flushMs: number;
+  private readonly idleFlushMs: number;
   private readonly batchSize: number;
   private readonly scripts: RedisScripts<keyof typeof TIMELINE_SCRIPTS>;
   /**
@@ -69,6 +77,7 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
   private readonly pendingByCall = new Map<string, CallPending>();
   private pushesInFlight = 0;
   private timer: NodeJS.Timeout | null = null;
+  private timerDueAt = 0;
   private flushing: Promise<void> | null = null;
   private failingSince: number | null = null;
   private retryMs: number;
@@ -82,6 +91,7 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
     this.listKey = `${config.REDIS_PREFIX}:call-timeline:pending`;
     this.lockKey = `${config.REDIS_PREFIX}:call-timeline:flush-lock`;
     this.flushMs = config.CALL_TIMELINE_FLUSH_MS;
+    this.idleFlushMs = config.CALL_TIMELINE_IDLE_FLUSH_MS ?? Math.max(500, this.flushMs);
     this.batchSize = config.CALL_TIMELINE_BATCH_SIZE;
     this.retryMs = this.flushMs;
     this.scripts = defineRedisScripts(redis, TIMELINE_SCRIPTS);
@@ -98,7 +108,7 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
     if (callId) {
       const pending = this.pendingByCall.get(callId);
       if (pending) pending.count += 1;
-      else this.pendingByCall.set(callId, { count: 1, waiters: [] });
+      else this.pendingByCall.set(callId, { count: 1, waiters: [], urgent: false });
     }
     this.outgoing.push(JSON.stringify(op));
     if (this.pushScheduled) return;
@@ -109,12 +119,18 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
   /**
    * Resolves once everything handed over so far for the call is in Postgres: for records that reference the
    * call's row (recordings, queue records, drafts) and for work that must follow its end (finalising its
-   * recording). At once when nothing of the call is pending here.
+   * recording). At once when nothing of the call is pending here. 'soon' brings the next flush forward to
+   * CALL_TIMELINE_FLUSH_MS; 'eventually' waits for the idle flush.
    */
-  callWritten(callId: string): Promise<void> {
+  callWritten(callId: string, urgency: WrittenUrgency = 'soon'): Promise<void> {
     const pending = this.pendingByCall.get(callId);
     if (!pending) return Promise.resolve();
-    return new Promise((resolve) => pending.waiters.push(resolve));
+    const written = new Promise<void>((resolve) => pending.waiters.push(resolve));
+    if (urgency === 'soon') {
+      pending.urgent = true;
+      this.schedule(this.flushMs);
+    }
+    return written;
   }
 
   /** Operations waiting in Redis for Postgres (for health reporting and tests). */
@@ -159,7 +175,7 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
       try {
         const length = await this.redis.rpush(this.listKey, ...items);
         if (length >= this.batchSize) this.schedule(0);
-        else this.schedule(this.flushMs);
+        else this.schedule(this.anyoneWaiting(true) ? this.flushMs : this.idleFlushMs);
       } catch (error) {
         // Redis is the durable buffer; if it refuses, the operations are written straight to Postgres.
         this.logger.error(`Could not buffer ${items.length} timeline operations in Redis (${(error as Error).message}); writing them directly`);
@@ -179,12 +195,15 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
     }
   }
 
+  /** Flushes within delayMs: a flush already due sooner stands, one due later is brought forward. */
   private schedule(delayMs: number): void {
     if (this.stopped && delayMs > 0) return;
+    const dueAt = Date.now() + delayMs;
     if (this.timer) {
-      if (delayMs > 0) return;
+      if (this.timerDueAt <= dueAt) return;
       clearTimeout(this.timer);
     }
+    this.timerDueAt = dueAt;
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.flushNow();
@@ -221,7 +240,7 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
       }
       if (flushed < this.batchSize) {
         // Operations pushed meanwhile scheduled their own flush; one more pass settles anyone still waiting.
-        if (this.pendingByCall.size > 0 && [...this.pendingByCall.values()].some((pending) => pending.waiters.length > 0)) this.schedule(this.flushMs);
+        if (this.anyoneWaiting(false)) this.schedule(this.anyoneWaiting(true) ? this.flushMs : this.idleFlushMs);
         return;
       }
     }
@@ -279,6 +298,11 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
       // A connection that failed mid-statement is dropped rather than handed to the next query.
       client.release(broken);
     }
+  }
+
+  private anyoneWaiting(urgently: boolean): boolean {
+    for (const pending of this.pendingByCall.values()) if (pending.waiters.length > 0 && (pending.urgent || !urgently)) return true;
+    return false;
   }
 
   private committed(ops: TimelineOp[]): void {
