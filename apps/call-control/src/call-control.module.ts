@@ -22,6 +22,7 @@ import { CallEventPublisher } from './calls/call-event.publisher';
 import { CallLogRepository } from './calls/call-log.repository';
 import { CallTimelineWriter } from './calls/call-timeline.writer';
 import { CallSessionRegistry } from './calls/call-session.registry';
+import { CallerProfileLoader } from './calls/caller-profile.loader';
 import { CallSessionService } from './calls/call-session.service';
 import { HotlineStasisHandler } from './calls/hotline-stasis.handler';
 import { AsteriskRestartMonitor } from './health/asterisk-restart.monitor';
@@ -67,6 +68,7 @@ export class CallControlModule {
         CallEventPublisher,
         CallTimelineWriter,
         CallLogRepository,
+        CallerProfileLoader,
         CallSessionRegistry,
         CallSessionService,
         HotlineStasisHandler,

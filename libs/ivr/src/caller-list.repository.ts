@@ -12,14 +12,29 @@ export interface CallerListEntry {
   addedAt: Date;
 }
 
+/** What the call path needs to know about a caller, read in one statement once per call. */
+export interface CallerProfile {
+  lists: Set<CallerListName>;
+  /** Other calls from the number since the instant asked for; the current call is never counted. */
+  earlierCalls: number;
+}
+
 /** The centre's caller lists: 适老化 (elderly callers get priority), VIP, blocked (abusive callers, after warnings). */
 @Injectable()
 export class CallerListRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async listsOf(number: string): Promise<Set<CallerListName>> {
-    const rows: Array<{ list: CallerListName }> = await this.dataSource.query(`SELECT list FROM caller_lists WHERE number = $1`, [number]);
-    return new Set(rows.map((row) => row.list));
+  /**
+   * The lists the number is on and its other calls since `since`, in one round trip. `callId` (the current
+   * call) is left out of the count, written yet or not: its row is written behind the call.
+   */
+  async profileOf(number: string, since: Date, callId: string): Promise<CallerProfile> {
+    const rows: Array<{ lists: CallerListName[]; earlier_calls: number }> = await this.dataSource.query(
+      `SELECT coalesce((SELECT array_agg(list) FROM caller_lists WHERE number = $1), '{}') AS lists,
+              (SELECT count(*)::int FROM calls WHERE caller_number = $1 AND started_at >= $2 AND id <> $3) AS earlier_calls`,
+      [number, since, callId],
+    );
+    return { lists: new Set(rows[0]?.lists ?? []), earlierCalls: rows[0]?.earlier_calls ?? 0 };
   }
 
   async entries(list: CallerListName): Promise<CallerListEntry[]> {
@@ -42,9 +57,13 @@ export class CallerListRepository {
     return result[1] > 0;
   }
 
-  /** Calls from this number since `since` (this one included): the repeat-caller rule. */
-  async callsSince(number: string, since: Date): Promise<number> {
-    const rows: Array<{ n: number }> = await this.dataSource.query(`SELECT count(*)::int AS n FROM calls WHERE caller_number = $1 AND started_at >= $2`, [number, since]);
+  /** Other calls from this number since `since`, the current call (`callId`, written yet or not) left out. */
+  async callsSince(number: string, since: Date, callId: string): Promise<number> {
+    const rows: Array<{ n: number }> = await this.dataSource.query(`SELECT count(*)::int AS n FROM calls WHERE caller_number = $1 AND started_at >= $2 AND id <> $3`, [
+      number,
+      since,
+      callId,
+    ]);
     return rows[0]?.n ?? 0;
   }
 }

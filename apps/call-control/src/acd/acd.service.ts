@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@hotline/config';
 import { CLOCK, Clock, KeyedSerialQueue } from '@hotline/common';
-import { CallerListRepository } from '@hotline/ivr';
+import { CallerProfile } from '@hotline/ivr';
 import type { AgentStateName } from '@hotline/realtime';
 import { ARI_GATEWAY, AriChannel, AriGateway, NORMAL_CLEARING } from '@hotline/telephony';
+import { CallerProfileLoader } from '../calls/caller-profile.loader';
 import { CallEventPublisher } from '../calls/call-event.publisher';
 import { CallLogRepository } from '../calls/call-log.repository';
 import { CallSession, CallSessionRegistry } from '../calls/call-session.registry';
@@ -78,7 +79,7 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly events: CallEventPublisher,
     private readonly announcer: QueueAnnouncer,
     private readonly drafts: CallOrderDraftRepository,
-    private readonly callerLists: CallerListRepository,
+    private readonly profiles: CallerProfileLoader,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -164,21 +165,20 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
       reasons.push(`line ${session.line!.number}+${weight}`);
     }
     if (session.callerNumber) {
-      let lists: Set<string>;
-      let recentCalls: number;
+      let profile: CallerProfile;
       try {
-        lists = await (session.callerLists ??= this.callerLists.listsOf(session.callerNumber));
-        recentCalls = await this.callerLists.callsSince(session.callerNumber, new Date(this.clock.now().getTime() - 24 * 3_600_000));
+        profile = await this.profiles.of(session);
       } catch (error) {
         // Postgres unreachable: the caller is queued on the flow's and the line's priority alone.
         this.logger.warn(`Caller lists of call ${session.callId} unavailable (${(error as Error).message}); no VIP/repeat-caller priority`);
         return { priority, reasons };
       }
-      if (lists.has('vip')) {
+      if (profile.lists.has('vip')) {
         priority += VIP_PRIORITY;
         reasons.push(`vip+${VIP_PRIORITY}`);
       }
-      if (recentCalls >= 2) {
+      // Called before within a day (the profile's window), this call making two.
+      if (profile.earlierCalls >= 1) {
         priority += REPEAT_CALLER_PRIORITY;
         reasons.push(`repeat-caller+${REPEAT_CALLER_PRIORITY}`);
       }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { CallerListName, HotlineLine } from '@hotline/ivr';
+import type { CallerProfile, HotlineLine } from '@hotline/ivr';
 import type { CallChannelIo } from '../ivr/call-channel.io';
 
 /** Where the call is: in the IVR, waiting in a queue, talking to an agent, transferred out, or over. */
@@ -30,8 +30,8 @@ export interface CallSession {
   tags: Record<string, string>;
   /** The call's place in the ACD (its queue entry id) once queued. */
   entryId: string | null;
-  /** The centre's lists the caller is on, read once per call (IVR conditions and queue priority share it). */
-  callerLists?: Promise<Set<CallerListName>>;
+  /** The caller's lists and earlier calls, read once per call (IVR conditions and queue priority share it). */
+  callerProfile?: Promise<CallerProfile>;
   /** Taken over from a process before this one: only such a call can have trail rows no process tracks. */
   readopted?: boolean;
 }

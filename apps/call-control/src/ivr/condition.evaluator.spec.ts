@@ -6,9 +6,10 @@ describe('ConditionEvaluator', () => {
   let now: Date;
   const workdays = new Set(['2026-09-30', '2026-10-10']); // a Wednesday, and the 调休 Saturday after National Day
   const calendar: WorkingDayPort = { isWorkday: async (date) => workdays.has(date) };
-  const lists: Partial<CallerListRepository> = { callsSince: jest.fn(async () => 3) };
+  const lists: Partial<CallerListRepository> = { callsSince: jest.fn(async () => 1) };
   const evaluator = () => new ConditionEvaluator({ now: () => now }, calendar, lists as CallerListRepository);
   const context = (overrides: Partial<ConditionContext> = {}): ConditionContext => ({
+    callId: 'call-1',
     callerNumber: '13800000000',
     dialedNumber: '12315',
     tags: { caller: 'elderly' },
@@ -39,8 +40,10 @@ describe('ConditionEvaluator', () => {
     expect(await evaluator().evaluate({ kind: 'caller-list', list: 'vip' }, context())).toBe(true);
     expect(await evaluator().evaluate({ kind: 'caller-list', list: 'blocked' }, context())).toBe(false);
     expect(await evaluator().evaluate({ kind: 'caller-list', list: 'vip' }, context({ callerNumber: null }))).toBe(false);
+    // One earlier call (the repository leaves this one out, written yet or not) and this one make two.
     expect(await evaluator().evaluate({ kind: 'repeat-caller', withinHours: 24, minCalls: 2 }, context())).toBe(true);
-    expect(lists.callsSince).toHaveBeenCalledWith('13800000000', new Date('2026-09-29T01:00:00Z'));
+    expect(await evaluator().evaluate({ kind: 'repeat-caller', withinHours: 24, minCalls: 3 }, context())).toBe(false);
+    expect(lists.callsSince).toHaveBeenCalledWith('13800000000', new Date('2026-09-29T01:00:00Z'), 'call-1');
     expect(await evaluator().evaluate({ kind: 'tag', key: 'caller', equals: 'elderly' }, context())).toBe(true);
     expect(await evaluator().evaluate({ kind: 'line', in: ['12369', '12315'] }, context())).toBe(true);
   });

@@ -4,6 +4,7 @@ import { CallerListName, CallerListRepository, ConditionCheck } from '@hotline/i
 import { WORKING_DAYS, WorkingDayPort } from './working-day.port';
 
 export interface ConditionContext {
+  callId: string;
   callerNumber: string | null;
   dialedNumber: string;
   tags: Record<string, string>;
@@ -45,7 +46,8 @@ export class ConditionEvaluator {
         return context.callerNumber !== null && (await context.callerLists()).has(check.list);
       case 'repeat-caller':
         if (!context.callerNumber) return false;
-        return (await this.callerLists.callsSince(context.callerNumber, new Date(now.getTime() - check.withinHours * 3_600_000))) >= check.minCalls;
+        // minCalls counts this call too.
+        return (await this.callerLists.callsSince(context.callerNumber, new Date(now.getTime() - check.withinHours * 3_600_000), context.callId)) + 1 >= check.minCalls;
       case 'tag':
         return context.tags[check.key] === check.equals;
       case 'line':

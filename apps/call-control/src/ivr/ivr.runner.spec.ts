@@ -1,5 +1,6 @@
 import { Clock } from '@hotline/common';
-import { CallerListRepository, HotlineLine, IvrFlowDocument, IvrFlowRepository, validateIvrFlow } from '@hotline/ivr';
+import { HotlineLine, IvrFlowDocument, IvrFlowRepository, validateIvrFlow } from '@hotline/ivr';
+import { CallerProfileLoader } from '../calls/caller-profile.loader';
 import { AriGateway } from '@hotline/telephony';
 import { CallEventPublisher } from '../calls/call-event.publisher';
 import { CallLogRepository } from '../calls/call-log.repository';
@@ -49,7 +50,7 @@ describe('IvrRunner', () => {
     new IvrRunner(
       { media: async (spec: unknown) => (spec ? [JSON.stringify(spec)] : []) } as unknown as PromptResolver,
       conditions as ConditionEvaluator,
-      { listsOf: jest.fn(async () => new Set()) } as unknown as CallerListRepository,
+      { of: jest.fn(async () => ({ lists: new Set(), earlierCalls: 0 })) } as unknown as CallerProfileLoader,
       { allowedTransferNumbers: async () => allowed } as unknown as IvrFlowRepository,
       { save: jest.fn(async (_id: string, position: { node: string }) => void saved.push(position.node)), clear: jest.fn() } as unknown as IvrStateStore,
       { record: jest.fn() } as unknown as VoiceMessageService,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, Clock } from '@hotline/common';
-import { CallerListName, CallerListRepository, HotlineLine, IvrFlowRepository, IvrNode, IvrNodeOf } from '@hotline/ivr';
+import { CallerListName, HotlineLine, IvrFlowRepository, IvrNode, IvrNodeOf } from '@hotline/ivr';
+import { CallerProfileLoader } from '../calls/caller-profile.loader';
 import { CallEventPublisher } from '../calls/call-event.publisher';
 import { CallLogRepository } from '../calls/call-log.repository';
 import { CallSession } from '../calls/call-session.registry';
@@ -41,7 +42,7 @@ export class IvrRunner {
   constructor(
     private readonly prompts: PromptResolver,
     private readonly conditions: ConditionEvaluator,
-    private readonly callerLists: CallerListRepository,
+    private readonly profiles: CallerProfileLoader,
     private readonly flows: IvrFlowRepository,
     private readonly state: IvrStateStore,
     private readonly messages: VoiceMessageService,
@@ -52,8 +53,7 @@ export class IvrRunner {
   ) {}
 
   async run(call: IvrCall, startAt: string = call.flow.document.start): Promise<IvrExit> {
-    const callerLists = () =>
-      (call.session.callerLists ??= call.session.callerNumber ? this.callerLists.listsOf(call.session.callerNumber) : Promise.resolve(new Set<CallerListName>()));
+    const callerLists = async () => (await this.profiles.of(call.session)).lists;
     let nodeId = startAt;
     for (let step = 0; step < MAX_STEPS; step += 1) {
       const node = call.flow.document.nodes[nodeId];
@@ -92,6 +92,7 @@ export class IvrRunner {
           callerNumber: call.session.callerNumber,
           dialedNumber: call.session.dialedNumber,
           tags: call.tags,
+          callId: call.session.callId,
           callerLists,
         });
         return { next: result ? node.then : node.else, outcome: result ? 'then' : 'else' };
