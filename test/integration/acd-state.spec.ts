@@ -81,9 +81,10 @@ describe('ACD state in Redis (Lua, real Redis)', () => {
     await s.setState('junior', 'ready', '', tick());
     await s.setState('senior-early', 'ready', '', tick());
     await s.setState('senior-late', 'ready', '', tick());
-    await s.enqueue(entry('normal-1', 'prio', 0, tick()));
-    await s.enqueue(entry('normal-2', 'prio', 0, tick()));
-    await s.enqueue(entry('elderly', 'prio', 50, tick()));
+    // Each caller learns its place and how many agents are ready for the skill, in the same step.
+    expect(await s.enqueue(entry('normal-1', 'prio', 0, tick()))).toEqual({ position: 1, readyAgents: 3 });
+    expect(await s.enqueue(entry('normal-2', 'prio', 0, tick()))).toEqual({ position: 2, readyAgents: 3 });
+    expect(await s.enqueue(entry('elderly', 'prio', 50, tick()))).toEqual({ position: 1, readyAgents: 3 });
 
     // Level 3 required: the junior (level 1), although idle longest, is skipped.
     const first = await s.match(['prio'], { prio: 3 }, tick());
@@ -114,8 +115,8 @@ describe('ACD state in Redis (Lua, real Redis)', () => {
     expect(await s.agent('r1')).toMatchObject({ state: 'not_ready', reason: 'rona' });
     expect(await s.match(['rona'], { rona: 1 }, tick())).toMatchObject({ entryId: 'x1', agentId: 'r2' });
     // A late answer from the agent who timed out is stale: the call is no longer theirs.
-    expect(await s.connect('x1', 'r1', tick())).toBe(false);
-    expect(await s.connect('x1', 'r2', tick())).toBe(true);
+    expect(await s.connect('x1', 'r1', tick())).toBeNull();
+    expect(await s.connect('x1', 'r2', tick())).toMatchObject({ entry: { id: 'x1', state: 'connected', agentId: 'r2' }, agent: { id: 'r2', state: 'on_call' } });
     expect((await s.queue('rona')).map((queued) => queued.id)).toEqual(['x2']);
   });
 
@@ -129,6 +130,24 @@ describe('ACD state in Redis (Lua, real Redis)', () => {
     const removed = await s.removeEntry('g1', tick());
     expect(removed).toMatchObject({ id: 'g1', state: 'offered', agentId: 'q1' });
     expect(await s.agent('q1')).toMatchObject({ state: 'ready', readySince });
+  });
+
+  it('records the agent leg of a standing offer with the entry and agent in one step, and refuses a withdrawn one', async () => {
+    const s = store();
+    await s.login('l1', 'seat-l1', { leg: 1 }, 'l1', tick());
+    await s.setState('l1', 'ready', '', tick());
+    await s.enqueue(entry('e1', 'leg', 0, tick()));
+    await s.match(['leg'], { leg: 1 }, tick());
+    expect(await s.recordOfferLeg('e1', 'l1', 'acd-leg-1')).toMatchObject({
+      recorded: true,
+      entry: { id: 'e1', state: 'offered', agentId: 'l1', agentChannelId: 'acd-leg-1' },
+      agent: { id: 'l1', state: 'ringing', seat: 'seat-l1', agentChannelId: 'acd-leg-1' },
+    });
+    // Another agent's leg is not recorded on this offer.
+    expect(await s.recordOfferLeg('e1', 'other', 'acd-leg-2')).toMatchObject({ recorded: false, agent: null });
+    // The caller left before the agent was rung: nothing to record, the entry is gone.
+    await s.removeEntry('e1', tick());
+    expect(await s.recordOfferLeg('e1', 'l1', 'acd-leg-3')).toEqual({ recorded: false, entry: null, agent: expect.objectContaining({ id: 'l1', state: 'ready' }) });
   });
 
   it('keeps a rolling handle time per skill, weighted to recent calls, from two processes at once', async () => {

@@ -81,14 +81,17 @@ redis.call('HDEL', agentKey(id), 'nextState', 'nextReason', 'wrapUntil')
 return {state, target}
 `;
 
-/** ARGV: P, entryId, skill, score, fieldsJson → position (1-based). KEYS unused (all keys share P's slot). */
+/**
+ * ARGV: P, entryId, skill, score, fieldsJson → {position (1-based), agents ready for the skill}. KEYS unused
+ * (all keys share P's slot).
+ */
 export const ENQUEUE = `${COMMON}
 local id, skill, score, fields = ARGV[2], ARGV[3], ARGV[4], cjson.decode(ARGV[5])
 for field, value in pairs(fields) do redis.call('HSET', entryKey(id), field, value) end
 redis.call('HSET', entryKey(id), 'skill', skill, 'rank', score, 'state', 'waiting')
 redis.call('ZADD', P .. ':queue:' .. skill, score, id)
 redis.call('SADD', P .. ':skills', skill)
-return redis.call('ZRANK', P .. ':queue:' .. skill, id) + 1
+return { redis.call('ZRANK', P .. ':queue:' .. skill, id) + 1, redis.call('ZCARD', P .. ':ready:' .. skill) }
 `;
 
 /**
@@ -139,24 +142,35 @@ end
 return nil
 `;
 
-/** ARGV: P, entryId, agentId, agentChannelId — remembers the agent leg of an offer (for restarts). */
+/**
+ * ARGV: P, entryId, agentId, agentChannelId → {1|0, entry fields, agent fields}: remembers the agent leg of an
+ * offer (for restarts) if the entry is still offered to that agent (1), and returns both hashes as they are
+ * now, so ringing the agent needs no second read.
+ */
 export const OFFER_LEG = `${COMMON}
 local entryId, agentId, leg = ARGV[2], ARGV[3], ARGV[4]
-if redis.call('HGET', entryKey(entryId), 'agentId') ~= agentId then return 0 end
-redis.call('HSET', entryKey(entryId), 'agentChannelId', leg)
-redis.call('HSET', agentKey(agentId), 'agentChannelId', leg)
-return 1
+local entry, agent = entryKey(entryId), agentKey(agentId)
+local recorded = 0
+if redis.call('HGET', entry, 'state') == 'offered' and redis.call('HGET', entry, 'agentId') == agentId and redis.call('EXISTS', agent) == 1 then
+  redis.call('HSET', entry, 'agentChannelId', leg)
+  redis.call('HSET', agent, 'agentChannelId', leg)
+  recorded = 1
+end
+return { recorded, redis.call('HGETALL', entry), redis.call('HGETALL', agent) }
 `;
 
-/** ARGV: P, entryId, agentId, now → 'OK' (entry connected, agent on_call) or 'STALE'. */
+/**
+ * ARGV: P, entryId, agentId, now → {'OK', entry fields, agent fields} (entry connected, agent on_call) or
+ * {'STALE'}.
+ */
 export const CONNECT = `${COMMON}
 local entryId, agentId, now = ARGV[2], ARGV[3], ARGV[4]
 local entry = entryKey(entryId)
-if redis.call('HGET', entry, 'state') ~= 'offered' or redis.call('HGET', entry, 'agentId') ~= agentId then return 'STALE' end
+if redis.call('HGET', entry, 'state') ~= 'offered' or redis.call('HGET', entry, 'agentId') ~= agentId then return { 'STALE' } end
 redis.call('HSET', entry, 'state', 'connected', 'connectedAt', now)
 redis.call('ZREM', P .. ':queue:' .. redis.call('HGET', entry, 'skill'), entryId)
 redis.call('HSET', agentKey(agentId), 'state', 'on_call', 'since', now)
-return 'OK'
+return { 'OK', redis.call('HGETALL', entry), redis.call('HGETALL', agentKey(agentId)) }
 `;
 
 /**

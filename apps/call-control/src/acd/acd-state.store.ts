@@ -91,16 +91,16 @@ export class AcdStateStore {
     return { previous, next };
   }
 
-  async enqueue(entry: Omit<QueueEntry, 'rank' | 'state' | 'agentId' | 'agentChannelId' | 'offeredAt' | 'connectedAt' | 'offers' | 'talkCallId'>): Promise<number> {
-    const rank = rankOf(entry.priority, entry.enqueuedAt);
-    const { id, skill, ...fields } = entry;
-    return Number(await this.call('ENQUEUE', id, skill, rank, asStrings({ ...fields, id, offers: 0 })));
+  /** The caller's position, and how many agents are ready for the skill (the estimated wait's common case). */
+  enqueue(entry: Omit<QueueEntry, 'rank' | 'state' | 'agentId' | 'agentChannelId' | 'offeredAt' | 'connectedAt' | 'offers' | 'talkCallId'>): Promise<{ position: number; readyAgents: number }> {
+    return this.enqueueWithRank({ ...entry, rank: rankOf(entry.priority, entry.enqueuedAt) });
   }
 
   /** Re-queues with a given rank (a callback keeping the place of the call it replaces). */
-  async enqueueWithRank(entry: Omit<QueueEntry, 'state' | 'agentId' | 'agentChannelId' | 'offeredAt' | 'connectedAt' | 'offers' | 'talkCallId'>): Promise<number> {
+  async enqueueWithRank(entry: Omit<QueueEntry, 'state' | 'agentId' | 'agentChannelId' | 'offeredAt' | 'connectedAt' | 'offers' | 'talkCallId'>): Promise<{ position: number; readyAgents: number }> {
     const { id, skill, rank, ...fields } = entry;
-    return Number(await this.call('ENQUEUE', id, skill, rank, asStrings({ ...fields, id, offers: 0 })));
+    const [position, readyAgents] = (await this.call('ENQUEUE', id, skill, rank, asStrings({ ...fields, id, offers: 0 }))) as [number, number];
+    return { position: Number(position), readyAgents: Number(readyAgents) };
   }
 
   /** `more`: another caller was waiting, so matching again may pay; false when this was the last caller. */
@@ -110,12 +110,20 @@ export class AcdStateStore {
     return result ? { entryId: result[0], agentId: result[1], skill: result[2], more: result[3] === 1 } : null;
   }
 
-  async recordOfferLeg(entryId: string, agentId: string, agentChannelId: string): Promise<boolean> {
-    return Number(await this.call('OFFER_LEG', entryId, agentId, agentChannelId)) === 1;
+  /**
+   * Records the agent leg of an offer still standing (`recorded`), with the entry and the agent as they are now
+   * (null: gone), in one round trip.
+   */
+  async recordOfferLeg(entryId: string, agentId: string, agentChannelId: string): Promise<{ recorded: boolean; entry: QueueEntry | null; agent: AgentSnapshot | null }> {
+    const [recorded, entry, agent] = (await this.call('OFFER_LEG', entryId, agentId, agentChannelId)) as [number, string[], string[]];
+    return { recorded: recorded === 1, entry: entry.length > 0 ? toEntry(pairs(entry)) : null, agent: agent.length > 0 ? toAgent(agentId, pairs(agent)) : null };
   }
 
-  async connect(entryId: string, agentId: string, now: number): Promise<boolean> {
-    return (await this.call('CONNECT', entryId, agentId, now)) === 'OK';
+  /** Connects an entry offered to the agent; the connected entry and agent, or null when the offer is stale. */
+  async connect(entryId: string, agentId: string, now: number): Promise<{ entry: QueueEntry; agent: AgentSnapshot } | null> {
+    const [outcome, entry, agent] = (await this.call('CONNECT', entryId, agentId, now)) as [string, string[]?, string[]?];
+    if (outcome !== 'OK') return null;
+    return { entry: toEntry(pairs(entry!)), agent: toAgent(agentId, pairs(agent!)) };
   }
 
   async releaseOffer(entryId: string, agentId: string, outcome: 'rona' | 'failed', now: number): Promise<boolean> {

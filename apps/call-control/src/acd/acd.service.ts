@@ -133,7 +133,7 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
     session.phase = 'queue';
     session.entryId = entryId;
     session.io.clearDigits();
-    const position = await this.state.enqueue({
+    const { position, readyAgents } = await this.state.enqueue({
       id: entryId,
       kind: 'live',
       callId: session.callId,
@@ -147,7 +147,7 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
     });
     if (settings.skill !== session.line?.skill) await this.calls.setRouting(session.callId, session.line?.number ?? session.dialedNumber, settings.skill);
     await this.records.queued(session.callId, settings.skill, priority, now);
-    const estimatedWaitSeconds = await this.estimate(settings.skill, position);
+    const estimatedWaitSeconds = await this.estimate(settings.skill, position, readyAgents);
     await this.record(session, 'call.queued', now, { skill: settings.skill, priority, priorityReasons: reasons, position, estimatedWaitSeconds });
     await this.ari.startMoh(session.channelId);
     this.startTimers(session, settings, 0);
@@ -228,16 +228,17 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** Rings the agent's seat for an entry the matcher gave them. */
   private async offer(entryId: string, agentId: string): Promise<void> {
-    const [entry, agent] = await Promise.all([this.state.entry(entryId), this.state.agent(agentId)]);
-    if (!entry || !agent) {
+    const legId = `acd-${randomUUID()}`;
+    // Checked here, in the entry's turn: the caller may have left between the match and now.
+    const { recorded, entry, agent } = await this.state.recordOfferLeg(entryId, agentId, legId);
+    if (!recorded || !entry || !agent) {
       this.logger.warn(`Offer of ${entryId} to ${agentId} lost its entry or agent; releasing`);
+      // Refused by RELEASE_OFFER unless the entry is still offered to this agent.
       if (entry) await this.state.releaseOffer(entryId, agentId, 'failed', this.clock.now().getTime());
       return;
     }
     const settings = (await this.settings(entry.skill))!;
-    const legId = `acd-${randomUUID()}`;
     this.legs.set(legId, { kind: 'agent', entryId, agentId });
-    await this.state.recordOfferLeg(entryId, agentId, legId);
     await this.presence.changed(agentId, 'ready', 'ringing', null, agent.seat, entry.callId || null);
     const session = entry.kind === 'live' ? this.sessions.byCallId(entry.callId) : undefined;
     const offeredAt = this.clock.now();
@@ -260,16 +261,15 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
     const [, entryId = '', agentId = ''] = args;
     return this.serially(entryId, 'agent answered', async () => {
       const now = this.clock.now();
-      if (!(await this.state.connect(entryId, agentId, now.getTime()))) {
+      const connected = await this.state.connect(entryId, agentId, now.getTime());
+      if (!connected) {
         // The caller left (or the offer was withdrawn) while the phone rang: nothing to connect.
         this.legs.delete(channel.id);
         await this.hangup(channel.id);
         return;
       }
-      // CONNECT succeeded, so the entry is there; both reads go to Redis in one write.
-      const [connected, agent] = await Promise.all([this.state.entry(entryId), this.state.agent(agentId)]);
-      const entry = connected!;
-      await this.presence.changed(agentId, 'ringing', 'on_call', null, agent?.seat ?? null, entry.callId || null);
+      const { entry, agent } = connected;
+      await this.presence.changed(agentId, 'ringing', 'on_call', null, agent.seat || null, entry.callId || null);
       if (entry.kind === 'callback') {
         await this.dialCitizen(entry, channel.id, agentId);
         return;
@@ -652,9 +652,10 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
     });
   }
 
-  private async estimate(skill: string, position: number): Promise<number | null> {
+  /** `readyAgents`: known already when the caller was just queued (ENQUEUE counts them). */
+  private async estimate(skill: string, position: number, readyAgents?: number): Promise<number | null> {
     // The common case (agents waiting for calls) is answered from one counter, without reading every agent.
-    if (position <= (await this.state.readyCount(skill))) return 0;
+    if (position <= (readyAgents ?? (await this.state.readyCount(skill)))) return 0;
     const agents = (await this.state.loggedInAgents()).filter((agent) => agent.skills[skill] !== undefined);
     const ready = agents.filter((agent) => agent.state === 'ready').length;
     const working = agents.filter((agent) => agent.state !== 'not_ready' && agent.state !== 'logged_out').length;
