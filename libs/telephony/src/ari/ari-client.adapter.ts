@@ -30,7 +30,7 @@ const REQUEST_TIMEOUT_MS = 10_000;
 type Query = Record<string, string | number | boolean | undefined>;
 
 /**
- * ARI over node:http (kept-alive sockets, see AriHttpTransport) and Node's WebSocket: no client library in between.
+ * ARI over an HTTP pool (kept-alive sockets, see AriHttpTransport) and Node's WebSocket: no ARI client library in between.
  * ari-client was replaced after profiling the benchmark (bench/call-control.bench.ts): swagger-client,
  * shred and bluebird, and building resource objects for every event, cost more CPU per call than all of
  * call-control's own logic. Reconnects from scratch with backoff whenever the websocket closes (Asterisk
@@ -82,7 +82,7 @@ export class AriClientAdapter implements AriGateway {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.dropSocket();
-    this.http.close();
+    await this.http.close();
   }
 
   private async connect(): Promise<void> {

@@ -31,32 +31,34 @@ describe('AriHttpTransport', () => {
 
   beforeEach(() => (seen.length = 0));
 
-  it('sends the method, credentials and JSON body, and returns status and body; sequential requests share one socket', async () => {
+  it('sends the method, credentials and JSON body, and returns status and body; sequential requests reuse kept-alive sockets', async () => {
     const transport = new AriHttpTransport(base, 'Basic eDp5', 2_000);
     const first = await transport.send('POST', new URL(`${base}/channels/c1/answer`), JSON.stringify({ variables: { 通话: '12345' } }));
     const second = await transport.send('DELETE', new URL(`${base}/channels/c1?reason=normal`));
-    transport.close();
+    for (let i = 0; i < 8; i += 1) await transport.send('GET', new URL(`${base}/channels`));
+    await transport.close();
 
     expect(first).toEqual({ status: 200, body: JSON.stringify({ echo: JSON.stringify({ variables: { 通话: '12345' } }) }) });
     expect(second.status).toBe(200);
-    expect(seen.map(({ method, url, authorization, contentType }) => ({ method, url, authorization, contentType }))).toEqual([
+    expect(seen.slice(0, 2).map(({ method, url, authorization, contentType }) => ({ method, url, authorization, contentType }))).toEqual([
       { method: 'POST', url: '/ari/channels/c1/answer', authorization: 'Basic eDp5', contentType: 'application/json' },
       { method: 'DELETE', url: '/ari/channels/c1?reason=normal', authorization: 'Basic eDp5', contentType: undefined },
     ]);
-    // Kept alive: the second request did not open a new connection.
-    expect(seen[0]!.socket).toBe(seen[1]!.socket);
+    // Kept alive: ten requests one after the other did not open a connection each (the pool may open a second
+    // while the first is being handed back).
+    expect(new Set(seen.map((request) => request.socket)).size).toBeLessThanOrEqual(2);
   });
 
   it('returns error statuses to the caller (the adapter turns them into errors with ARI\'s message)', async () => {
     const transport = new AriHttpTransport(base, 'Basic eDp5', 2_000);
     await expect(transport.send('GET', new URL(`${base}/missing`))).resolves.toMatchObject({ status: 404 });
-    transport.close();
+    await transport.close();
   });
 
   it('gives up on a request Asterisk does not answer, naming the time', async () => {
     const transport = new AriHttpTransport(base, 'Basic eDp5', 200);
     await expect(transport.send('GET', new URL(`${base}/slow`))).rejects.toThrow('no answer within 200 ms');
-    transport.close();
+    await transport.close();
   });
 
   it('reports a refused connection with its code', async () => {
@@ -66,6 +68,6 @@ describe('AriHttpTransport', () => {
     await new Promise((resolve) => closed.close(resolve));
     const transport = new AriHttpTransport(`http://127.0.0.1:${port}/ari`, 'Basic eDp5', 2_000);
     await expect(transport.send('GET', new URL(`http://127.0.0.1:${port}/ari/asterisk/info`))).rejects.toThrow(/ECONNREFUSED/);
-    transport.close();
+    await transport.close();
   });
 });
