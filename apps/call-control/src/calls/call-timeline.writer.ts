@@ -52,9 +52,9 @@ export type WrittenUrgency = 'soon' | 'eventually';
  * in batches as one statement, one round trip (call_events sequences assigned in list order): after
  * CALL_TIMELINE_FLUSH_MS when something on a call's path waits for a call's operations, else after
  * CALL_TIMELINE_IDLE_FLUSH_MS (each flush costs round trips to Redis and Postgres whatever its size, and at low
- * call rates most would carry one call's step), or at once when CALL_TIMELINE_BATCH_SIZE operations wait. Rows are trimmed from the list
- * only after the commit; a flush repeated after a crash or a lost reply is a no-op (calls by id,
- * events by event_id). While Postgres is unreachable the list grows and the flush retries with backoff; when it
+ * call rates most would carry one call's step), or at once when CALL_TIMELINE_BATCH_SIZE operations wait. Rows
+ * are trimmed from the list only after the commit; a flush repeated after a crash or a lost reply is a no-op
+ * (calls by id, events by event_id). While Postgres is unreachable the list grows and the flush retries with backoff; when it
  * is back the backlog is written in order. One flusher at a time across processes (a Redis lock).
  */
 @Injectable()
