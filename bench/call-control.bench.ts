@@ -11,11 +11,15 @@
  * p50/p99, failed calls. Rates go up until a round fails; the highest rate with zero failures is reported.
  * Writes bench/results/call-control-<date>.json.
  *
+ * `--call-control built` (default) runs call-control from the production build (dist/, built first by
+ * `node scripts/launch.js build`); `--call-control source` compiles it in the process, as the tests do.
+ *
  * Concurrency mode (issue 9, used by `npm run bench`): `--concurrency 50,100,200` runs, per level N, N calls
  * ramped up at `--ramp` calls/s (default 20) and held until all N are up at once (hold = ramp time + 10 s);
  * levels go up until a round fails. `--json-out <file>` writes the results there as well.
  */
 import 'reflect-metadata';
+import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -43,6 +47,12 @@ const TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
 const CONCURRENCY = args.includes('--concurrency') ? option('concurrency', '').split(',').map(Number) : null;
 const RAMP = Number(option('ramp', '20'));
 const JSON_OUT = option('json-out', '');
+/**
+ * `built` (default): call-control from the production build (dist/, built first), as npm start and the container
+ * run it. `source`: compiled in the process from TypeScript, as the tests run it; its heap also holds the
+ * compiler's output and source maps (about twice the resident memory), which makes garbage collection dearer.
+ */
+const CALL_CONTROL_FROM = option('call-control', 'built');
 /**
  * Calls through each path before anything is measured (not counted): a freshly started call-control runs its
  * first calls cold (V8 compiles and optimises the call path as it goes), while a real one has run for days.
@@ -123,7 +133,8 @@ async function main(): Promise<void> {
   const commands = new RedisCommandBus(redis, config);
   const db = new Client({ connectionString: database.url });
   try {
-    callControl = await startCallControlChild(config, 'call-control');
+    if (CALL_CONTROL_FROM === 'built') buildDist();
+    callControl = await startCallControlChild(config, 'call-control', { built: CALL_CONTROL_FROM === 'built' });
     if (CONCURRENCY) api = await startBenchApi(config);
     await db.connect();
     await prepareAcd(db, agentPort!);
@@ -168,8 +179,8 @@ async function main(): Promise<void> {
     const out = path.join(__dirname, 'results', `call-control-${new Date().toISOString().slice(0, 10)}.json`);
     await fs.mkdir(path.dirname(out), { recursive: true });
     // Concurrency mode writes only --json-out: the day's rate-mode result stays as it was.
-    if (!CONCURRENCY) await fs.writeFile(out, `${JSON.stringify({ machine: machine(), calls: CALLS, holdMs: HOLD_MS, seats: SEATS, results, highestRateWithoutFailures: highest }, null, 2)}\n`);
-    if (JSON_OUT) await fs.writeFile(JSON_OUT, `${JSON.stringify({ machine: machine(), seats: SEATS, ramp: RAMP, results, highestWithoutFailures: highest }, null, 2)}\n`);
+    if (!CONCURRENCY) await fs.writeFile(out, `${JSON.stringify({ machine: machine(), callControl: CALL_CONTROL_FROM, calls: CALLS, holdMs: HOLD_MS, seats: SEATS, results, highestRateWithoutFailures: highest }, null, 2)}\n`);
+    if (JSON_OUT) await fs.writeFile(JSON_OUT, `${JSON.stringify({ machine: machine(), callControl: CALL_CONTROL_FROM, seats: SEATS, ramp: RAMP, results, highestWithoutFailures: highest }, null, 2)}\n`);
     if (!CONCURRENCY) process.stderr.write(`[bench] written ${out}\n`);
   } finally {
     await agents?.stop();
@@ -184,6 +195,12 @@ async function main(): Promise<void> {
     await fs.rm(recordingsDir, { recursive: true, force: true });
     await fs.rm(templatesDir, { recursive: true, force: true });
   }
+}
+
+/** The production build, as npm start makes it (compiles only what changed since). */
+function buildDist(): void {
+  const built = spawnSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'launch.js'), 'build'], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error(`node scripts/launch.js build failed (${built.status ?? built.signal})`);
 }
 
 /** The product's templates plus a baseline number that runs app_queue with MixMonitor (bench only). */

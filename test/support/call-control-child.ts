@@ -12,10 +12,14 @@ export interface CallControlChild {
   stop(): Promise<void>;
 }
 
-/** Starts call-control in its own process with this configuration; resolves once it is connected. */
-export async function startCallControlChild(config: AppConfig, label: string): Promise<CallControlChild> {
+/**
+ * Starts call-control in its own process with this configuration; resolves once it is connected. `built`: from
+ * the production build in dist/ (the benchmark), instead of compiling the sources in the process (tests).
+ */
+export async function startCallControlChild(config: AppConfig, label: string, options: { built?: boolean } = {}): Promise<CallControlChild> {
   const env = Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined).map(([key, value]) => [key, String(value)]));
-  const child: ChildProcess = spawn(process.execPath, ['-r', './test/support/swc-register.js', 'test/support/call-control-process.ts'], {
+  const entry = options.built ? ['--enable-source-maps', 'bench/lib/call-control-built.js'] : ['-r', './test/support/swc-register.js', 'test/support/call-control-process.ts'];
+  const child: ChildProcess = spawn(process.execPath, entry, {
     cwd: ROOT,
     env: { ...process.env, HOTLINE_TEST_CONFIG: JSON.stringify(env) },
     stdio: ['ignore', 'pipe', 'pipe'],
