@@ -527,6 +527,8 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** Queues a callback (abandoned call, accepted offer, or a supervisor's request) that an agent will place. */
   async queueCallback(request: { number: string; skill: string; reason: 'abandoned' | 'requested' | 'manual'; originCallId: string | null; rank: number; at: Date }): Promise<string> {
+    // The callback row references the original call's, which is written behind the call.
+    if (request.originCallId) await this.calls.written(request.originCallId);
     const callbackId = await this.records.createCallback({ originCallId: request.originCallId, number: request.number, skill: request.skill, reason: request.reason, rankAt: request.at });
     await this.state.enqueueWithRank({
       id: `cb-${callbackId}`,

@@ -212,7 +212,14 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
   }
 
   private flushNow(): Promise<void> {
-    this.flushing ??= this.flushLoop().finally(() => {
+    if (this.flushing) return this.flushing;
+    // A flush starting now reads everything pushed so far, so it stands for one scheduled for later; what is
+    // pushed after it schedules its own. (A timer set while a flush runs is kept: it covers later pushes.)
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    this.flushing = this.flushLoop().finally(() => {
       this.flushing = null;
     });
     return this.flushing;

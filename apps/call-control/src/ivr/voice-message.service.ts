@@ -35,6 +35,8 @@ export class VoiceMessageService {
       this.logger.warn(`Recording a message on call ${session.callId} failed`);
       return;
     }
+    // The recording row references the call's, which is written behind the call.
+    await this.calls.written(session.callId);
     const recording = await this.recordings.register({ callId: session.callId, kind: 'message', channelId: session.channelId, filePath: `messages/${name}.wav`, startedAt });
     await this.finaliser.finalise(recording, session.channelId);
     const finalised = await this.recordings.findById(recording.id);

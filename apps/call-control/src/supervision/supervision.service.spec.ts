@@ -47,7 +47,7 @@ function setup(phase: CallSession['phase'] = 'talk') {
   audit.oneOff = jest.fn(async () => 'one-off');
   const events = { published: [] as Array<{ type: string; payload: Record<string, unknown> }>, publish: jest.fn() };
   events.publish.mockImplementation(async (type: string, _at: Date, payload: Record<string, unknown>) => void events.published.push({ type, payload }));
-  const calls = { findById: jest.fn(async () => null) };
+  const calls = { findById: jest.fn(async () => null), written: jest.fn(async () => undefined) };
   const clock: Clock = { now: () => new Date('2026-12-01T08:00:00Z') } as Clock;
   const service = new SupervisionService(
     ari as unknown as AriGateway,

@@ -127,6 +127,8 @@ export class SupervisionService {
         auditId: '',
         ended: false,
       };
+      // The audit row references the call's, which is written behind the call.
+      await this.calls.written(request.callId);
       leg.auditId = await this.audit.start(this.auditRow(leg, request.mode, now));
       this.legs.set(leg.legId, leg);
       await this.publish(leg, 'dialling', null, null, now);

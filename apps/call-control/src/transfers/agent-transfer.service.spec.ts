@@ -55,7 +55,7 @@ function setup(destination: TransferDestination | null = { id: DEST, number: '11
     acd as unknown as AcdService,
     { entry: jest.fn(async () => entry) } as unknown as AcdStateStore,
     trail as unknown as CallTransferRepository,
-    { appendEvent: jest.fn(async () => undefined) } as unknown as CallLogRepository,
+    { appendEvent: jest.fn(async () => undefined), written: jest.fn(async () => undefined) } as unknown as CallLogRepository,
     { publish: jest.fn(async (type: string, _at: Date, payload: Record<string, unknown>) => void published.push({ type, payload })) } as unknown as CallEventPublisher,
   );
   const settle = () => new Promise((resolve) => setTimeout(resolve, 10));

@@ -111,6 +111,8 @@ export class AgentTransferService implements OnModuleInit {
         held: false,
         agentGone: false,
       };
+      // The transfer row references the call's, which is written behind the call.
+      await this.calls.written(transfer.callId);
       await this.trail.started({ id: transfer.id, callId: transfer.callId, destination, mode: transfer.mode, agentId: transfer.agentId, requestedBy: request.requestedBy, startedAt: this.clock.now() });
       this.byCall.set(transfer.callId, transfer);
       this.byLeg.set(transfer.legId, transfer);
