@@ -13,6 +13,7 @@ import { DatabaseModule } from '@hotline/database';
 import { RedisModule } from '@hotline/redis';
 import { CallLogRepository, callIdOf } from '../../apps/call-control/src/calls/call-log.repository';
 import { CallTimelineWriter } from '../../apps/call-control/src/calls/call-timeline.writer';
+import { CallRecordNotWrittenError } from '../../apps/call-control/src/calls/call-record.errors';
 import { AcdRecordRepository } from '../../apps/call-control/src/acd/acd-record.repository';
 import { OwnPostgres } from '../faults/own-postgres';
 import { testEnvironment } from '../support/test-environment';
@@ -183,6 +184,58 @@ describe('call timeline writer (write-behind, durable in Redis, own Postgres sto
       await calls.written(later, 'eventually');
       expect(Date.now() - handedAt).toBeGreaterThanOrEqual(1_000);
       expect(await rows(later)).toBe(1);
+    } finally {
+      await redis.del(`${ownPrefix}:call-timeline:pending`);
+    }
+  }, 60_000);
+
+  it("refuses a person waiting for a call's row within CALL_RECORD_WAIT_MS while Postgres is down, and writes the call and what waited on when it is back", async () => {
+    // A prefix of its own: the other tests' writers (still running) must not flush this test's list.
+    const ownPrefix = `${prefix}w`;
+    const app = await startTimeline(configFor(postgres, ownPrefix, { CALL_RECORD_WAIT_MS: '1000' }));
+    apps.push(app);
+    const calls = app.get(CallLogRepository);
+    const writer = app.get(CallTimelineWriter);
+    const db = app.get(DataSource);
+    await writer.drain();
+    try {
+      await postgres.stop();
+      postgresUp = false;
+      const callId = calls.openCall({ channelId: 'chan-refused', direction: 'inbound', callerNumber: null, dialedNumber: '12345', startedAt: new Date() });
+      await calls.appendEvent(callId, 'call.started', new Date(), { n: 1 });
+
+      // A supervisor's audit row waits for the call's: a typed refusal after the bound, not a hang.
+      const askedAt = Date.now();
+      const refused = await calls.written(callId).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      const waitedMs = Date.now() - askedAt;
+      expect(refused).toBeInstanceOf(CallRecordNotWrittenError);
+      expect(refused).toMatchObject({ code: 'CALL_RECORD_NOT_WRITTEN', kind: 'unavailable', details: { callId, waitedMs: 1_000 } });
+      expect(waitedMs).toBeGreaterThanOrEqual(950);
+      expect(waitedMs).toBeLessThan(2_000);
+      // The waiter is gone; the call's operations are not: they wait in Redis.
+      expect(writer['pendingByCall'].get(callId)?.waiters).toEqual([]);
+      expect(await writer.backlog()).toBe(2);
+
+      // A row nobody waits on that must not be lost (a transfer's trail, a message) waits on through the outage.
+      const late = jest.fn();
+      const recording = calls.afterCallRowEvenIfLate(
+        callId,
+        async () => (await db.query(`INSERT INTO recordings (call_id, kind, channel_id, file_path, status, started_at) VALUES ($1, 'message', 'chan-refused', 'messages/x.wav', 'recording', now()) RETURNING id`, [callId]))[0].id as string,
+        late,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(late).toHaveBeenCalledWith(expect.any(CallRecordNotWrittenError));
+
+      await postgres.start();
+      postgresUp = true;
+      const recordingId = await recording;
+      expect(await writer.backlog()).toBe(0);
+      expect(await db.query(`SELECT c.id, count(e.id)::int AS events FROM calls c JOIN call_events e ON e.call_id = c.id WHERE c.id = $1 GROUP BY c.id`, [callId])).toEqual([{ id: callId, events: 1 }]);
+      expect(await db.query(`SELECT call_id FROM recordings WHERE id = $1`, [recordingId])).toEqual([{ call_id: callId }]);
+      expect(writer['pendingByCall'].has(callId)).toBe(false);
     } finally {
       await redis.del(`${ownPrefix}:call-timeline:pending`);
     }

@@ -9,6 +9,7 @@ export enum DomainErrorKind {
   NotFound = 'not_found', // 404
   Conflict = 'conflict', // 409: illegal transition, failed precondition, stale version
   TooManyRequests = 'too_many_requests', // 429
+  Unavailable = 'unavailable', // 503: something it depends on (e.g. Postgres) is out for now; the same request may succeed later
 }
 
 export abstract class DomainError extends Error {

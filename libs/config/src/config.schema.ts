@@ -56,6 +56,10 @@ export const appConfigSchema = z.object({
   CALL_TIMELINE_FLUSH_MS: z.coerce.number().int().min(5).max(10_000).default(100),
   CALL_TIMELINE_IDLE_FLUSH_MS: z.coerce.number().int().min(5).max(10_000).optional(),
   CALL_TIMELINE_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(200),
+  // The longest a person (supervisor, agent, caller) waits for a call's row before a row that references it is
+  // written (an audit row, a callback): past it the wait fails with CALL_RECORD_NOT_WRITTEN instead of hanging
+  // while Postgres is out. Longer than the idle flush delay, so a healthy Postgres always makes it in time.
+  CALL_RECORD_WAIT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   // How call-control dials a citizen back ({number} is replaced), e.g. PJSIP/{number}@carrier or, for a fixed
   // peer, PJSIP/carrier/sip:{number}@10.0.0.5:5060.
   OUTBOUND_ENDPOINT_TEMPLATE: z.string().regex(/\{number\}/, 'must contain {number}').default('PJSIP/{number}@carrier'),
@@ -120,12 +124,21 @@ export const appConfigSchema = z.object({
   if (config.CALL_TIMELINE_IDLE_FLUSH_MS !== undefined && config.CALL_TIMELINE_IDLE_FLUSH_MS < config.CALL_TIMELINE_FLUSH_MS) {
     context.addIssue({ code: 'custom', path: ['CALL_TIMELINE_IDLE_FLUSH_MS'], message: `must be at least CALL_TIMELINE_FLUSH_MS (${config.CALL_TIMELINE_FLUSH_MS})` });
   }
+  const idleFlushMs = callTimelineIdleFlushMs(config);
+  if (config.CALL_RECORD_WAIT_MS <= idleFlushMs) {
+    context.addIssue({ code: 'custom', path: ['CALL_RECORD_WAIT_MS'], message: `must be longer than the timeline's idle flush delay (CALL_TIMELINE_IDLE_FLUSH_MS, ${idleFlushMs} ms)` });
+  }
   if (config.SMS_ENABLED === true && config.SMPP_URL === undefined) {
     context.addIssue({ code: 'custom', path: ['SMPP_URL'], message: 'is required when SMS_ENABLED is on (smpp://host:port of the SMSC)' });
   }
 });
 
 export type AppConfig = z.infer<typeof appConfigSchema>;
+
+/** How long the call timeline waits before flushing when nobody waits for it: unset, the larger of 500 ms and the flush delay. */
+export function callTimelineIdleFlushMs(config: { CALL_TIMELINE_FLUSH_MS: number; CALL_TIMELINE_IDLE_FLUSH_MS?: number | undefined }): number {
+  return config.CALL_TIMELINE_IDLE_FLUSH_MS ?? Math.max(500, config.CALL_TIMELINE_FLUSH_MS);
+}
 
 /** Whether this deployment sends and receives SMS: SMS_ENABLED when given, else whether an SMSC is configured. */
 export function smsEnabled(config: Pick<AppConfig, 'SMS_ENABLED' | 'SMPP_URL'>): boolean {

@@ -81,6 +81,14 @@ describe('loadConfig', () => {
     expect(loadConfig(appConfigSchema, { ...valid, CALL_TIMELINE_FLUSH_MS: '200', CALL_TIMELINE_IDLE_FLUSH_MS: '200' }).CALL_TIMELINE_IDLE_FLUSH_MS).toBe(200);
   });
 
+  it('refuses a wait for the call record no longer than the idle flush, which a healthy Postgres could not meet', () => {
+    expect(loadConfig(appConfigSchema, valid).CALL_RECORD_WAIT_MS).toBe(5_000);
+    expect(() => loadConfig(appConfigSchema, { ...valid, CALL_RECORD_WAIT_MS: '500' })).toThrow(/CALL_RECORD_WAIT_MS: must be longer than the timeline's idle flush delay \(CALL_TIMELINE_IDLE_FLUSH_MS, 500 ms\)/);
+    expect(() => loadConfig(appConfigSchema, { ...valid, CALL_TIMELINE_IDLE_FLUSH_MS: '2000', CALL_RECORD_WAIT_MS: '1500' })).toThrow(/CALL_RECORD_WAIT_MS: .*2000 ms/);
+    expect(() => loadConfig(appConfigSchema, { ...valid, CALL_TIMELINE_FLUSH_MS: '800', CALL_RECORD_WAIT_MS: '700' })).toThrow(/CALL_RECORD_WAIT_MS: .*800 ms/);
+    expect(loadConfig(appConfigSchema, { ...valid, CALL_RECORD_WAIT_MS: '501' }).CALL_RECORD_WAIT_MS).toBe(501);
+  });
+
   it('treats empty strings as unset so defaults apply', () => {
     expect(loadConfig(appConfigSchema, { ...valid, API_PORT: '' }).API_PORT).toBe(3000);
   });

@@ -9,6 +9,7 @@ const STATUS: Record<DomainErrorKind, HttpStatus> = {
   [DomainErrorKind.NotFound]: HttpStatus.NOT_FOUND,
   [DomainErrorKind.Conflict]: HttpStatus.CONFLICT,
   [DomainErrorKind.TooManyRequests]: HttpStatus.TOO_MANY_REQUESTS,
+  [DomainErrorKind.Unavailable]: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 export interface DomainErrorBody {

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { CallRecordNotWrittenError } from './call-record.errors';
 import { CallTimelineWriter, WrittenUrgency } from './call-timeline.writer';
 
 export interface NewCall {
@@ -60,12 +61,39 @@ export class CallLogRepository {
   }
 
   /**
-   * Resolves when everything written so far for the call is in Postgres: rows that reference the call's row
-   * (recordings, drafts, links) and work that follows its end (finalising the recording) wait for this.
-   * 'eventually' for work off the call's path, which need not bring the next flush forward.
+   * Resolves when everything written so far for the call is in Postgres: work that follows the call's end
+   * (finalising the recording) waits for this. 'soon' (the default: a person waits) fails with
+   * CallRecordNotWrittenError after CALL_RECORD_WAIT_MS; 'eventually' (off anyone's path) waits as long as
+   * Postgres is out. Rows that reference the call's row go through afterCallRow or afterCallRowEvenIfLate.
    */
   written(callId: string, urgency: WrittenUrgency = 'soon'): Promise<void> {
     return this.timeline.callWritten(callId, urgency);
+  }
+
+  /**
+   * Writes a row that references the call's row (an audit row, a callback, a recording, a draft) once the
+   * call's row is in Postgres, which is written behind the call. With 'soon' a person waits: bounded, it
+   * fails with CallRecordNotWrittenError while Postgres is out (see written).
+   */
+  async afterCallRow<T>(callId: string, write: () => Promise<T>, urgency: WrittenUrgency = 'soon'): Promise<T> {
+    await this.timeline.callWritten(callId, urgency);
+    return write();
+  }
+
+  /**
+   * For a row nobody waits on that must not be lost (a transfer's trail, a callback promised to a citizen):
+   * hurried like 'soon', but when the call's row is late (Postgres out) `late` hears of it - to log it - and
+   * the write waits on until the row is in, so it is written once Postgres is back instead of dropped.
+   */
+  async afterCallRowEvenIfLate<T>(callId: string, write: () => Promise<T>, late: (error: CallRecordNotWrittenError) => void): Promise<T> {
+    try {
+      await this.timeline.callWritten(callId, 'soon');
+    } catch (error) {
+      if (!(error instanceof CallRecordNotWrittenError)) throw error;
+      late(error);
+      await this.timeline.callWritten(callId, 'eventually');
+    }
+    return write();
   }
 
   async findById(callId: string): Promise<{ id: string; status: string; channelId: string } | null> {

@@ -4,9 +4,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, AppConfig } from '@hotline/config';
+import { APP_CONFIG, AppConfig, callTimelineIdleFlushMs } from '@hotline/config';
 import { defineRedisScripts, REDIS_CLIENT, RedisScripts } from '@hotline/redis';
 import { applyTimelineBatch, TimelineOp } from './call-timeline.batch';
+import { CallRecordNotWrittenError } from './call-record.errors';
 
 /** Longer than a flush can take (APPLY_TIMEOUT_MS): only the holder trims the buffer. */
 const LOCK_MS = 30_000;
@@ -34,15 +35,24 @@ const TIMELINE_SCRIPTS = {
   timelineReleaseIfOwner: { numberOfKeys: 1, lua: RELEASE_IF_OWNER },
 };
 
-/** Operations of one call handed over by this process and not yet seen committed, and who waits for them. */
-interface CallPending {
-  count: number;
-  waiters: Array<() => void>;
-  /** Someone on a call's path waits (a screen pop, a transfer): flushed after flushMs, not idleFlushMs. */
+/** Someone waiting for a call's operations to be committed. */
+interface Waiter {
+  resolve: () => void;
+  /** On a call's path (a screen pop, a supervisor): flushed after flushMs, not idleFlushMs. */
   urgent: boolean;
 }
 
-/** How soon a waiter needs the call's operations in Postgres. */
+/** Operations of one call handed over by this process and not yet seen committed, and who waits for them. */
+interface CallPending {
+  count: number;
+  waiters: Waiter[];
+}
+
+/**
+ * Who waits for the call's operations. 'soon': a person (supervisor, agent, caller) - the flush comes forward
+ * and the wait gives up after CALL_RECORD_WAIT_MS. 'eventually': work off anyone's path (finalising a
+ * recording after the call) - no hurry, and it waits as long as Postgres is out.
+ */
 export type WrittenUrgency = 'soon' | 'eventually';
 
 /**
@@ -65,6 +75,7 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
   private readonly flushMs: number;
   private readonly idleFlushMs: number;
   private readonly batchSize: number;
+  private readonly recordWaitMs: number;
   private readonly scripts: RedisScripts<keyof typeof TIMELINE_SCRIPTS>;
   /**
    * Operations handed over in this turn of the event loop, pushed to Redis together (one RPUSH per burst, not
@@ -91,8 +102,9 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
     this.listKey = `${config.REDIS_PREFIX}:call-timeline:pending`;
     this.lockKey = `${config.REDIS_PREFIX}:call-timeline:flush-lock`;
     this.flushMs = config.CALL_TIMELINE_FLUSH_MS;
-    this.idleFlushMs = config.CALL_TIMELINE_IDLE_FLUSH_MS ?? Math.max(500, this.flushMs);
+    this.idleFlushMs = callTimelineIdleFlushMs(config);
     this.batchSize = config.CALL_TIMELINE_BATCH_SIZE;
+    this.recordWaitMs = config.CALL_RECORD_WAIT_MS;
     this.retryMs = this.flushMs;
     this.scripts = defineRedisScripts(redis, TIMELINE_SCRIPTS);
   }
@@ -108,7 +120,7 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
     if (callId) {
       const pending = this.pendingByCall.get(callId);
       if (pending) pending.count += 1;
-      else this.pendingByCall.set(callId, { count: 1, waiters: [], urgent: false });
+      else this.pendingByCall.set(callId, { count: 1, waiters: [] });
     }
     this.outgoing.push(JSON.stringify(op));
     if (this.pushScheduled) return;
@@ -120,16 +132,32 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
    * Resolves once everything handed over so far for the call is in Postgres: for records that reference the
    * call's row (recordings, queue records, drafts) and for work that must follow its end (finalising its
    * recording). At once when nothing of the call is pending here. 'soon' brings the next flush forward to
-   * CALL_TIMELINE_FLUSH_MS; 'eventually' waits for the idle flush.
+   * CALL_TIMELINE_FLUSH_MS and rejects with CallRecordNotWrittenError after CALL_RECORD_WAIT_MS (a person
+   * waits; Postgres may be out); 'eventually' waits for the idle flush, however long that takes.
    */
   callWritten(callId: string, urgency: WrittenUrgency = 'soon'): Promise<void> {
     const pending = this.pendingByCall.get(callId);
     if (!pending) return Promise.resolve();
-    const written = new Promise<void>((resolve) => pending.waiters.push(resolve));
-    if (urgency === 'soon') {
-      pending.urgent = true;
-      this.schedule(this.flushMs);
-    }
+    if (urgency === 'eventually') return new Promise<void>((resolve) => pending.waiters.push({ resolve, urgent: false }));
+    const written = new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        urgent: true,
+      };
+      const timer = setTimeout(() => {
+        // Only the waiter goes: the operations stay in Redis and are written when Postgres is back.
+        const index = pending.waiters.indexOf(waiter);
+        if (index >= 0) pending.waiters.splice(index, 1);
+        reject(new CallRecordNotWrittenError(callId, this.recordWaitMs));
+      }, this.recordWaitMs);
+      // Like the flush timer: a process that is stopping need not stay up for it.
+      timer.unref();
+      pending.waiters.push(waiter);
+    });
+    this.schedule(this.flushMs);
     return written;
   }
 
@@ -308,7 +336,7 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
   }
 
   private anyoneWaiting(urgently: boolean): boolean {
-    for (const pending of this.pendingByCall.values()) if (pending.waiters.length > 0 && (pending.urgent || !urgently)) return true;
+    for (const pending of this.pendingByCall.values()) if (pending.waiters.some((waiter) => waiter.urgent || !urgently)) return true;
     return false;
   }
 
@@ -320,7 +348,7 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
       pending.count -= 1;
       if (pending.count > 0) continue;
       this.pendingByCall.delete(callId);
-      for (const resolve of pending.waiters) resolve();
+      for (const waiter of pending.waiters) waiter.resolve();
     }
   }
 
@@ -328,7 +356,7 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
   private allCommitted(): void {
     const all = [...this.pendingByCall.values()];
     this.pendingByCall.clear();
-    for (const pending of all) for (const resolve of pending.waiters) resolve();
+    for (const pending of all) for (const waiter of pending.waiters) waiter.resolve();
   }
 
   private failed(error: Error): void {
