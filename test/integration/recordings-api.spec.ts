@@ -156,6 +156,24 @@ describe('recordings api (real Postgres, Redis)', () => {
         redis.disconnect();
       }
     });
+
+    it("answers 503 with call-control's code when it cannot act for now (the call's record waits for the database)", async () => {
+      const redis = new Redis(testEnvironment.TEST_REDIS_URL);
+      const listener = new RedisCommandListener(redis, api.config);
+      const { CallRecordNotWrittenError } = await import('../../apps/call-control/src/calls/call-record.errors');
+      await listener.listen(async () => {
+        throw new CallRecordNotWrittenError(liveCallId, 5_000);
+      });
+      try {
+        const refused = await http().post(`/api/calls/${liveCallId}/recording/pause`).set(as('agent')).send({ reason: '报卡号' }).expect(503);
+        // The desk shows "code: message" (supervise-call.component.vue and the others).
+        expect(refused.body).toMatchObject({ statusCode: 503, code: 'CALL_RECORD_NOT_WRITTEN', message: expect.stringContaining(`call ${liveCallId}`) });
+        expect(refused.body.message).toMatch(/within 5000 ms/);
+      } finally {
+        await listener.onApplicationShutdown();
+        redis.disconnect();
+      }
+    });
   });
 });
 

@@ -25,6 +25,7 @@ const KIND: Record<string, HotlineCommandFailure['kind']> = {
   not_found: 'not_found',
   conflict: 'conflict',
   forbidden: 'forbidden',
+  unavailable: 'unavailable',
 };
 
 /** The receiving side of the command interface (call-control): validates each command and answers it. */

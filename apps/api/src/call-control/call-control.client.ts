@@ -3,14 +3,18 @@ import { DomainError, DomainErrorKind } from '@hotline/common';
 import { HotlineCommandFailure, HotlineCommandPayloads, HotlineCommandType } from '@hotline/realtime';
 import { CommandNotDeliveredError, RedisCommandBus } from '@hotline/redis';
 
-const KIND: Record<Exclude<HotlineCommandFailure['kind'], 'unavailable'>, DomainErrorKind> = {
+const KIND: Record<HotlineCommandFailure['kind'], DomainErrorKind> = {
   invalid: DomainErrorKind.Invalid,
   not_found: DomainErrorKind.NotFound,
   conflict: DomainErrorKind.Conflict,
   forbidden: DomainErrorKind.Forbidden,
+  unavailable: DomainErrorKind.Unavailable,
 };
 
-/** call-control refused a command for a domain reason; its code (e.g. CALL_NOT_ACTIVE) goes to the client. */
+/**
+ * call-control refused a command for a domain reason; its code (e.g. CALL_NOT_ACTIVE, or CALL_RECORD_NOT_WRITTEN
+ * with 503 while Postgres is out) goes to the client, which shows it.
+ */
 export class CallControlRefusedError extends DomainError {
   readonly kind: DomainErrorKind;
   constructor(failure: HotlineCommandFailure) {
@@ -41,7 +45,6 @@ export class CallControlClient {
       throw error;
     }
     if (result.ok) return result.result;
-    if (result.error.kind === 'unavailable') throw new ServiceUnavailableException(result.error.message);
     throw new CallControlRefusedError(result.error);
   }
 }

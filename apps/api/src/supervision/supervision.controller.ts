@@ -35,6 +35,7 @@ export class SupervisionController {
   @ApiResponse({ status: 403, description: 'NOT_IN_SCOPE' })
   @ApiResponse({ status: 404, description: 'CALL_NOT_FOUND' })
   @ApiResponse({ status: 409, description: 'CALL_NOT_IN_TALK, NO_SUPERVISOR_SEAT, SUPERVISOR_BUSY, ALREADY_TAKEN_OVER' })
+  @ApiResponse({ status: 503, description: 'CALL_RECORD_NOT_WRITTEN: no supervision without its audit row, which waits for the call record (database out); try again shortly' })
   listen(@Param('callId', new ZodPipe(callIdSchema)) callId: string, @CurrentActor() actor: Actor) {
     return this.commands.monitor(actor, callId, 'listen');
   }
