@@ -54,14 +54,28 @@ export class AcdConfigRepository {
     return { id: rows[0]!.id, name: rows[0]!.name, active: rows[0]!.active, skills };
   }
 
+  /** One seat by its id: a login reads one row, not the whole table (a shift start logs in every agent). */
   async seat(seatId: string): Promise<SeatRecord | null> {
-    return (await this.seats()).find((seat) => seat.id === seatId) ?? null;
+    const rows: SeatRow[] = await this.dataSource.query(`SELECT ${SEAT_COLUMNS} FROM acd_seats WHERE id = $1`, [seatId]);
+    return rows[0] ? seatOf(rows[0]) : null;
   }
 
   async seats(): Promise<SeatRecord[]> {
-    const rows: Array<{ id: string; name: string; contact_uri: string | null; md5_credential: string | null; active: boolean }> = await this.dataSource.query(
-      `SELECT id, name, contact_uri, md5_credential, active FROM acd_seats ORDER BY id`,
-    );
-    return rows.map((row) => ({ id: row.id, name: row.name, contactUri: row.contact_uri, md5Credential: row.md5_credential, active: row.active }));
+    const rows: SeatRow[] = await this.dataSource.query(`SELECT ${SEAT_COLUMNS} FROM acd_seats ORDER BY id`);
+    return rows.map(seatOf);
   }
+}
+
+const SEAT_COLUMNS = 'id, name, contact_uri, md5_credential, active';
+
+interface SeatRow {
+  id: string;
+  name: string;
+  contact_uri: string | null;
+  md5_credential: string | null;
+  active: boolean;
+}
+
+function seatOf(row: SeatRow): SeatRecord {
+  return { id: row.id, name: row.name, contactUri: row.contact_uri, md5Credential: row.md5_credential, active: row.active };
 }
