@@ -4,7 +4,7 @@ import { CallerListRepository, CallerProfile } from '@hotline/ivr';
 import { CallSession } from './call-session.registry';
 
 /** The ACD's repeat-caller rule looks back one day. */
-export const REPEAT_CALLER_WINDOW_MS = 24 * 3_600_000;
+const REPEAT_CALLER_WINDOW_MS = 24 * 3_600_000;
 
 const NO_NUMBER: CallerProfile = { lists: new Set(), earlierCalls: 0 };
 
