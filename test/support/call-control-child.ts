@@ -18,7 +18,8 @@ export interface CallControlChild {
  */
 export async function startCallControlChild(config: AppConfig, label: string, options: { built?: boolean } = {}): Promise<CallControlChild> {
   const env = Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined).map(([key, value]) => [key, String(value)]));
-  const entry = options.built ? ['--enable-source-maps', 'bench/lib/call-control-built.js'] : ['-r', './test/support/swc-register.js', 'test/support/call-control-process.ts'];
+  // Built: no --enable-source-maps, as in production (deploy/node/Dockerfile), whose heap it would grow.
+  const entry = options.built ? ['test/support/call-control-process.js', 'built'] : ['-r', './test/support/swc-register.js', 'test/support/call-control-process.js', 'source'];
   const child: ChildProcess = spawn(process.execPath, entry, {
     cwd: ROOT,
     env: { ...process.env, HOTLINE_TEST_CONFIG: JSON.stringify(env) },
