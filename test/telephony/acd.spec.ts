@@ -177,6 +177,8 @@ describe('ACD on ARI with state in Redis (real Asterisk, SIPp citizens and agent
     const abandoned = await abandonedOf();
     expect(abandoned.payload).toMatchObject({ skill: 'general', callbackQueued: true });
     expect((await h.db.query(`SELECT outcome FROM acd_queue_calls WHERE call_id = $1`, [(await callOf('13700000031')).id])).rows[0].outcome).toBe('abandoned');
+    // Promised to the citizen, the callback is queued off the call's path, once the call's row is written.
+    await waitFor(async () => (await h.db.query(`SELECT 1 FROM acd_callbacks WHERE number = '13700000031'`)).rowCount === 1, 5_000, 'the callback to be queued');
     const [callback] = (await h.db.query(`SELECT * FROM acd_callbacks WHERE number = '13700000031'`)).rows;
     expect(callback).toMatchObject({ reason: 'abandoned', status: 'queued' });
 
@@ -221,6 +223,7 @@ describe('ACD on ARI with state in Redis (real Asterisk, SIPp citizens and agent
     const offered = await first;
     expect(offered.logLines).toContain('hangup=remote');
     const firstCall = await callOf('13700000051');
+    await waitFor(async () => (await h.db.query(`SELECT 1 FROM acd_callbacks WHERE origin_call_id = $1`, [firstCall.id])).rowCount === 1, 5_000, 'the callback to be queued');
     const [callback] = (await h.db.query(`SELECT * FROM acd_callbacks WHERE origin_call_id = $1`, [firstCall.id])).rows;
     expect(callback).toMatchObject({ reason: 'requested', status: 'queued', number: '13700000051' });
     expect((await h.db.query(`SELECT outcome FROM acd_queue_calls WHERE call_id = $1`, [firstCall.id])).rows[0].outcome).toBe('callback');

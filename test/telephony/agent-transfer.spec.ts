@@ -94,7 +94,12 @@ describe('Agent transfers over ARI (real Asterisk, SIPp citizen, agent and 110 d
 
   const transferEvent = (type: string, transferId: string) =>
     waitFor(async () => h.published.some((event) => event.type === type && (event.payload as { transferId?: string }).transferId === transferId), 30_000, `${type} of ${transferId}`);
-  const trail = async (transferId: string) => (await h.db.query(`SELECT * FROM call_transfers WHERE id = $1`, [transferId])).rows[0];
+  /** The transfer's row once it is closed: the trail is written beside the call path, moments after the events. */
+  const trail = async (transferId: string) => {
+    const row = async () => (await h.db.query(`SELECT * FROM call_transfers WHERE id = $1`, [transferId])).rows[0];
+    await waitFor(async () => (await row())?.state === 'ended', 5_000, `the trail of ${transferId} to be closed`);
+    return row();
+  };
   const ari = async (resource: string) => {
     const response = await fetch(`${h.asterisk.ariUrl}/ari${resource}`, { headers: { authorization: `Basic ${Buffer.from(`${h.asterisk.ariUsername}:${h.asterisk.ariPassword}`).toString('base64')}` } });
     return { status: response.status, body: response.status === 200 ? ((await response.json()) as { channels?: string[] } & unknown[]) : null };

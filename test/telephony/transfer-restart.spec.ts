@@ -63,6 +63,8 @@ describe('call-control restart during an agent transfer (real Asterisk, separate
     const handed = await bridgeChannels(h, `xfer-bridge-${callId}`);
     expect(handed).toHaveLength(2);
     expect(handed).toContain(channelId);
+    // The trail is written beside the call path, moments after the event.
+    await waitFor(async () => (await h.db.query(`SELECT 1 FROM call_transfers WHERE id = $1 AND state = 'ended'`, [transferId])).rowCount === 1, 5_000, 'the trail to be closed');
     expect((await h.db.query(`SELECT state, outcome FROM call_transfers WHERE id = $1`, [transferId])).rows[0]).toEqual({ state: 'ended', outcome: 'completed' });
     // The agent left to wrap-up and is free again.
     await waitFor(async () => (await h.db.query(`SELECT state FROM acd_agent_state_log WHERE agent_id = 'a1' ORDER BY id DESC LIMIT 1`)).rows[0]?.state === 'ready', 20_000, 'a1 ready again');

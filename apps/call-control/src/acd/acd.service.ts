@@ -30,6 +30,16 @@ interface WaitingTimers {
   callbackOffered: boolean;
 }
 
+/** A callback to queue: whom to call, for which skill and why, after which call, and its place in the queue. */
+export interface CallbackRequest {
+  number: string;
+  skill: string;
+  reason: 'abandoned' | 'requested' | 'manual';
+  originCallId: string | null;
+  rank: number;
+  at: Date;
+}
+
 export interface QueueRequest {
   skill: string;
   /** From the flow's queue node. */
@@ -297,14 +307,15 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
   /**
    * When an agent answers: the call is attached to the caller's open order or gets a draft (call-order-draft
    * repository), and the screen pop (call.work-order-draft) tells the agent which, with the caller's previous
-   * orders. Off the call path: it waits for the call's row (written behind the call) and for Postgres.
+   * orders. Off the call path: it waits for the call's row (written behind the call) and for Postgres. The agent
+   * waits for the pop, and a pop that comes after the call helps nobody: bounded (CallRecordNotWrittenError,
+   * logged below) while Postgres is out; the agent takes the call without it and files from the desk.
    */
   private openDraft(session: CallSession, agentId: string): void {
     const lineTag = session.line?.number ?? session.dialedNumber;
     void (async () => {
       try {
-        await this.calls.written(session.callId);
-        const linked = await this.drafts.linkOnAnswer({ callId: session.callId, callerNumber: session.callerNumber, lineTag, agentId, at: this.clock.now() });
+        const linked = await this.calls.afterCallRow(session.callId, () => this.drafts.linkOnAnswer({ callId: session.callId, callerNumber: session.callerNumber, lineTag, agentId, at: this.clock.now() }));
         await this.record(session, 'call.work-order-draft', this.clock.now(), {
           draftId: linked.draftId,
           agentId,
@@ -365,10 +376,26 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
       const agentLeg = (await this.state.agent(entry.agentId))?.agentChannelId;
       if (agentLeg) await this.ari.stopMoh(agentLeg).catch((error: Error) => this.logger.debug(`stop MOH on ${agentLeg}: ${error.message}`));
       await this.ari.addToBridge(bridgeOf(entryId), [session.channelId]);
-      await this.records.callbackStatus(entry.callbackId, 'connected', entry.agentId, session.callId);
+      this.recordCallbackConnected(entry, session);
       await this.publishCallback(entry, session.callId, 'connected', session.channelId);
       this.openDraft(session, entry.agentId);
     });
+  }
+
+  /**
+   * The callback's row points at this call's row (written behind the call): marked connected once that row is
+   * in, off the talk's path - citizen and agent are already talking, and a late Postgres only makes the mark
+   * late (logged), never lost or in their way.
+   */
+  private recordCallbackConnected(entry: QueueEntry, session: CallSession): void {
+    const what = `Callback ${entry.callbackId} (call ${session.callId})`;
+    void this.calls
+      .afterCallRowEvenIfLate(
+        session.callId,
+        () => this.records.callbackStatus(entry.callbackId, 'connected', entry.agentId, session.callId),
+        (late) => this.logger.error(`${what}: ${late.message}; marked connected once it is`),
+      )
+      .catch((error: Error) => this.logger.error(`${what} not marked connected: ${error.message}`));
   }
 
   /**
@@ -434,7 +461,7 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
     await this.records.left(removed.callId, 'abandoned', removed.skill, now, waitMs, removed.offers);
     let callbackQueued = false;
     if (removed.callerNumber && /^[0-9]{5,20}$/.test(removed.callerNumber) && waitMs >= MIN_WAIT_FOR_CALLBACK_MS) {
-      await this.queueCallback({ number: removed.callerNumber, skill: removed.originSkill, reason: 'abandoned', originCallId: removed.callId, rank: rankOf(ABANDONED_CALLBACK_PRIORITY, now.getTime()), at: now });
+      this.promiseCallback({ number: removed.callerNumber, skill: removed.originSkill, reason: 'abandoned', originCallId: removed.callId, rank: rankOf(ABANDONED_CALLBACK_PRIORITY, now.getTime()), at: now });
       callbackQueued = true;
     }
     await this.record(session, 'call.abandoned', now, { skill: removed.skill, waitMs, callbackQueued });
@@ -525,11 +552,19 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
     await this.talkEnded({ ...entry, connectedAt: 0 }, 'caller');
   }
 
-  /** Queues a callback (abandoned call, accepted offer, or a supervisor's request) that an agent will place. */
-  async queueCallback(request: { number: string; skill: string; reason: 'abandoned' | 'requested' | 'manual'; originCallId: string | null; rank: number; at: Date }): Promise<string> {
-    // The callback row references the original call's, which is written behind the call.
-    if (request.originCallId) await this.calls.written(request.originCallId);
-    const callbackId = await this.records.createCallback({ originCallId: request.originCallId, number: request.number, skill: request.skill, reason: request.reason, rankAt: request.at });
+  /**
+   * Queues a callback (abandoned call, accepted offer, or a request over the api) that an agent will place. Its
+   * row references the origin call's, written behind the call. `promised`: the citizen is off the line and was
+   * promised it (see promiseCallback); otherwise someone waits for the id, and while Postgres is out they are
+   * refused with CallRecordNotWrittenError (503) after CALL_RECORD_WAIT_MS rather than left hanging.
+   */
+  async queueCallback(request: CallbackRequest, promised = false): Promise<string> {
+    const create = () => this.records.createCallback({ originCallId: request.originCallId, number: request.number, skill: request.skill, reason: request.reason, rankAt: request.at });
+    const origin = request.originCallId;
+    let callbackId: string;
+    if (!origin) callbackId = await create();
+    else if (!promised) callbackId = await this.calls.afterCallRow(origin, create);
+    else callbackId = await this.calls.afterCallRowEvenIfLate(origin, create, (late) => this.logger.error(`Callback to the caller of call ${origin} (${request.reason}): ${late.message}; queued, in its place, once it is`));
     await this.state.enqueueWithRank({
       id: `cb-${callbackId}`,
       kind: 'callback',
@@ -548,6 +583,16 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
     }
     this.matchSoon();
     return callbackId;
+  }
+
+  /**
+   * A callback promised to a citizen who is off the line (they hung up while waiting, or accepted the offer
+   * and heard it confirmed): nobody waits for it, and it must not be lost to a Postgres outage. So it runs off
+   * the call's path - the caller's end or confirmation never waits for Postgres - and is queued once the origin
+   * call's row is in, however long that takes, keeping the caller's rank.
+   */
+  private promiseCallback(request: CallbackRequest): void {
+    void this.queueCallback(request, true).catch((error: Error) => this.logger.error(`Callback to the caller of call ${request.originCallId} (${request.reason}) not queued: ${error.message}`));
   }
 
   // ---- waiting callers: announcements and the maximum wait
@@ -646,7 +691,7 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
       session.phase = 'done';
       await this.records.left(removed.callId, 'callback', removed.skill, now, now.getTime() - removed.enqueuedAt, removed.offers);
       // The callback takes over the caller's rank: their place in the queue is kept.
-      await this.queueCallback({ number: session.callerNumber!, skill: removed.skill, reason: 'requested', originCallId: session.callId, rank: removed.rank, at: new Date(removed.enqueuedAt) });
+      this.promiseCallback({ number: session.callerNumber!, skill: removed.skill, reason: 'requested', originCallId: session.callId, rank: removed.rank, at: new Date(removed.enqueuedAt) });
       await this.ari.stopMoh(session.channelId).catch((error: Error) => this.logger.debug(`stop MOH: ${error.message}`));
       await session.io.play([`sound:hotline/callback-confirmed`], { interruptible: false }).catch((error: Error) => this.logger.debug(`callback confirmation: ${error.message}`));
       session.hangupCause = NORMAL_CLEARING;

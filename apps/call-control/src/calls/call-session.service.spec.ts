@@ -36,6 +36,7 @@ class FakeCallLog {
     return id;
   });
   written = jest.fn(async () => undefined);
+  afterCallRow = jest.fn(async (_callId: string, write: () => Promise<unknown>) => write());
   appendEvent = jest.fn(async (callId: string, type: string, _at: Date, payload: Record<string, unknown>) => {
     this.events.push({ callId, type, payload });
     return { sequence: this.events.length };

@@ -103,8 +103,7 @@ export class CallSessionService {
     const answeredAt = this.clock.now();
     session.answeredAt = answeredAt;
     await this.answered(session, answeredAt);
-    // The callback's record points at this call's row (written behind the call): normally there already.
-    await this.calls.written(session.callId);
+    // Straight to the agent: the callback's record that points at this call's row follows that row (AcdService).
     await this.acd.citizenAnswered(session, entryId);
   }
 
@@ -342,14 +341,15 @@ export class CallSessionService {
     this.sessions.add(session);
     if (recordingPath) {
       // Detached: the row references the call's, which the timeline writer commits within a flush interval.
+      // Nobody waits for it ('eventually'): during an outage it is registered once Postgres is back.
       this.recordingRegistered.set(
         callId,
         this.calls
-          .written(callId, 'eventually')
-          .then(async () => {
-            await this.recordings.register({ callId, kind: 'call', channelId: channel.id, filePath: recordingPath, startedAt });
-          })
-          .catch((error: Error) => this.logger.error(`Registering the recording of call ${callId} (${recordingPath}) failed: ${error.message}`)),
+          .afterCallRow(callId, () => this.recordings.register({ callId, kind: 'call', channelId: channel.id, filePath: recordingPath, startedAt }), 'eventually')
+          .then(
+            () => undefined,
+            (error: Error) => this.logger.error(`Registering the recording of call ${callId} (${recordingPath}) failed: ${error.message}`),
+          ),
       );
     }
     if (created) {

@@ -5,6 +5,7 @@ import { AcdService } from '../acd/acd.service';
 import { AgentPresenceService } from '../acd/agent-presence.service';
 import { CallEventPublisher } from '../calls/call-event.publisher';
 import { CallLogRepository } from '../calls/call-log.repository';
+import { CallRecordErrorCode, CallRecordNotWrittenError } from '../calls/call-record.errors';
 import { CallSession, CallSessionRegistry } from '../calls/call-session.registry';
 import { SupervisionAuditRepository } from './supervision-audit.repository';
 import { SupervisionService } from './supervision.service';
@@ -47,7 +48,7 @@ function setup(phase: CallSession['phase'] = 'talk') {
   audit.oneOff = jest.fn(async () => 'one-off');
   const events = { published: [] as Array<{ type: string; payload: Record<string, unknown> }>, publish: jest.fn() };
   events.publish.mockImplementation(async (type: string, _at: Date, payload: Record<string, unknown>) => void events.published.push({ type, payload }));
-  const calls = { findById: jest.fn(async () => null), written: jest.fn(async () => undefined) };
+  const calls = { findById: jest.fn(async () => null), afterCallRow: jest.fn(async (_callId: string, write: () => Promise<unknown>) => write()) };
   const clock: Clock = { now: () => new Date('2026-12-01T08:00:00Z') } as Clock;
   const service = new SupervisionService(
     ari as unknown as AriGateway,
@@ -60,7 +61,7 @@ function setup(phase: CallSession['phase'] = 'talk') {
     audit as unknown as SupervisionAuditRepository,
     events as unknown as CallEventPublisher,
   );
-  return { service, ari, session, acd, audit, events };
+  return { service, ari, session, acd, audit, events, calls };
 }
 
 const monitor = (service: SupervisionService, mode: 'listen' | 'whisper' | 'barge' | 'take_over') =>
@@ -147,6 +148,17 @@ describe('SupervisionService', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(ari.log).toEqual(expect.arrayContaining(['hangup citizen-1', `destroy acd-bridge-${CALL_ID}`]));
     expect(session.hangupCause).toBe(16);
+  });
+
+  it("refuses to supervise while the call's row cannot be written (no audit row, no supervision): nothing dialled, nothing left", async () => {
+    const { service, ari, audit, events, calls } = setup();
+    calls.afterCallRow.mockRejectedValueOnce(new CallRecordNotWrittenError(CALL_ID, 5_000));
+    await expect(monitor(service, 'listen')).rejects.toMatchObject({ code: CallRecordErrorCode.NotWritten, kind: 'unavailable', message: expect.stringContaining(CALL_ID) });
+    expect(ari.originate).not.toHaveBeenCalled();
+    expect(audit.start).not.toHaveBeenCalled();
+    expect(events.published).toEqual([]);
+    // Once Postgres has caught up the same request goes through: no leg of the refused attempt is in the way.
+    expect(await monitor(service, 'listen')).toMatchObject({ mode: 'listen', state: 'dialling' });
   });
 
   it('refuses calls that are not talking to an agent, and unknown calls', async () => {

@@ -127,9 +127,10 @@ export class SupervisionService {
         auditId: '',
         ended: false,
       };
-      // The audit row references the call's, which is written behind the call.
-      await this.calls.written(request.callId);
-      leg.auditId = await this.audit.start(this.auditRow(leg, request.mode, now));
+      // No supervision without its audit row (confidentiality). The row references the call's, which is written
+      // behind the call: while Postgres is out the supervisor is refused with CallRecordNotWrittenError (503,
+      // CALL_RECORD_NOT_WRITTEN) after CALL_RECORD_WAIT_MS, before anything is dialled.
+      leg.auditId = await this.calls.afterCallRow(request.callId, () => this.audit.start(this.auditRow(leg, request.mode, now)));
       this.legs.set(leg.legId, leg);
       await this.publish(leg, 'dialling', null, null, now);
       try {
@@ -164,7 +165,8 @@ export class SupervisionService {
       if (!talk && !taken) throw new SupervisionRefusedError(SupervisionErrorCode.CallNotInTalk, `Call ${request.callId} is not in talk (it is ${session.phase})`, { callId: request.callId, phase: session.phase });
       const now = this.clock.now();
       const agentId = talk?.agentId ?? taken?.agentId ?? null;
-      await this.audit.oneOff({ supervisionId: null, callId: request.callId, agentId, supervisorUserId: request.supervisorUserId, supervisor: request.requestedBy, seat: null, mode: 'release', at: now });
+      // Audited first, as every supervisor action; refused like monitor while the call's row cannot be written.
+      await this.calls.afterCallRow(request.callId, () => this.audit.oneOff({ supervisionId: null, callId: request.callId, agentId, supervisorUserId: request.supervisorUserId, supervisor: request.requestedBy, seat: null, mode: 'release', at: now }));
       await this.events.publish('supervision.released', now, { callId: session.callId, channelId: session.channelId, supervisorUserId: request.supervisorUserId, supervisor: request.requestedBy, agentId });
       session.hangupCause = NORMAL_CLEARING;
       await this.hangup(session.channelId);

@@ -41,6 +41,11 @@ interface AgentTransfer {
   held: boolean;
   /** The agent hung up before the destination took the citizen: the transfer carries on without them. */
   agentGone: boolean;
+  /**
+   * Its call_transfers row and the steps recorded in it, in order, off the call path (see openTrail): true
+   * while the row is there to record in, false when it could not be written.
+   */
+  trail: Promise<boolean>;
 }
 
 type Action = 'complete' | 'conference' | 'cancel';
@@ -68,6 +73,8 @@ export class AgentTransferService implements OnModuleInit {
   private readonly serial = new KeyedSerialQueue();
   private readonly byCall = new Map<string, AgentTransfer>();
   private readonly byLeg = new Map<string, AgentTransfer>();
+  /** Per call, the latest transfer's trail: a new row (whose insert closes rows left open) waits for it. */
+  private readonly trails = new Map<string, Promise<boolean>>();
 
   constructor(
     @Inject(ARI_GATEWAY) private readonly ari: AriGateway,
@@ -99,7 +106,7 @@ export class AgentTransferService implements OnModuleInit {
       if (!destination) throw new TransferDestinationNotAllowedError(request.destinationId);
       // Validated again at the last step: the allow-list's own check constraint is not the only guard.
       const endpoint = outboundEndpoint(this.config.OUTBOUND_ENDPOINT_TEMPLATE, destination.number);
-      const transfer: AgentTransfer = {
+      const placed: Omit<AgentTransfer, 'trail'> = {
         id: randomUUID(),
         callId: request.callId,
         legId: `xfer-${randomUUID()}`,
@@ -111,9 +118,8 @@ export class AgentTransferService implements OnModuleInit {
         held: false,
         agentGone: false,
       };
-      // The transfer row references the call's, which is written behind the call.
-      await this.calls.written(transfer.callId);
-      await this.trail.started({ id: transfer.id, callId: transfer.callId, destination, mode: transfer.mode, agentId: transfer.agentId, requestedBy: request.requestedBy, startedAt: this.clock.now() });
+      // Not awaited: the destination (110, 119, 120, 122...) is dialled at once, whatever Postgres is doing.
+      const transfer: AgentTransfer = { ...placed, trail: this.openTrail(placed, request.requestedBy) };
       this.byCall.set(transfer.callId, transfer);
       this.byLeg.set(transfer.legId, transfer);
       try {
@@ -148,7 +154,8 @@ export class AgentTransferService implements OnModuleInit {
       if (transfer.state !== 'consulting') throw new TransferWrongStateError(transfer.id, transfer.state, 'make it three-way');
       await this.unhold(transfer, session);
       transfer.state = 'conference';
-      await this.trail.conference(transfer.id, this.clock.now());
+      const at = this.clock.now();
+      this.record(transfer, 'three-way', () => this.trail.conference(transfer.id, at));
       await this.publish('transfer.conference', transfer, session, null, null);
     });
   }
@@ -156,7 +163,7 @@ export class AgentTransferService implements OnModuleInit {
   cancel(request: Transition): Promise<Record<string, unknown> | null> {
     return this.act(request, 'cancel', async (transfer, session) => {
       if (transfer.state === 'handed' || transfer.state === 'ended') throw new TransferWrongStateError(transfer.id, transfer.state, 'cancel');
-      await this.end(transfer, 'cancelled', null);
+      this.end(transfer, 'cancelled', null);
       await this.hangup(transfer.legId);
       await this.unhold(transfer, session);
       await this.publish('transfer.cancelled', transfer, session, 'cancelled', null);
@@ -184,6 +191,8 @@ export class AgentTransferService implements OnModuleInit {
       state: open.state,
       held: !inBridge.includes(session.channelId),
       agentGone: false,
+      // Read from the trail: its row is there.
+      trail: Promise.resolve(true),
     };
     await this.serially(session.callId, 'readopt', async () => {
       if (!legId) {
@@ -213,7 +222,8 @@ export class AgentTransferService implements OnModuleInit {
         await this.hangup(channel.id);
         return;
       }
-      await this.trail.answered(transfer.id, this.clock.now());
+      const answeredAt = this.clock.now();
+      this.record(transfer, 'answered', () => this.trail.answered(transfer.id, answeredAt));
       transfer.state = 'consulting';
       if (transfer.mode === 'blind' || transfer.agentGone) {
         await this.handToDestination(transfer, session);
@@ -258,6 +268,8 @@ export class AgentTransferService implements OnModuleInit {
 
   /** The citizen hung up (the ACD has already ended the agent's talk): the destination goes too. */
   async callerLeft(session: CallSession): Promise<void> {
+    // Its steps are chained already; no later transfer of this call will wait for them.
+    this.trails.delete(session.callId);
     const transfer = this.byCall.get(session.callId);
     if (!transfer) {
       // A row left open by a restart mid-transfer would say "in progress" forever. A call this process took
@@ -275,7 +287,7 @@ export class AgentTransferService implements OnModuleInit {
         await this.destroyBridge(xferBridgeOf(transfer.callId));
         return;
       }
-      await this.trail.ended(transfer.id, 'caller_left', this.clock.now(), null);
+      this.recordEnd(transfer, 'caller_left', null);
       await this.publish('transfer.failed', transfer, session, 'caller_left', null);
     });
   }
@@ -319,13 +331,13 @@ export class AgentTransferService implements OnModuleInit {
     session.phase = 'transfer';
     // When the agent hung up, the ACD is ending their talk itself (it asked us).
     if (!transfer.agentGone) await this.acd.handOver(session);
-    await this.trail.ended(transfer.id, 'completed', this.clock.now(), null);
+    this.recordEnd(transfer, 'completed', null);
     await this.publish('transfer.completed', transfer, session, 'completed', null);
   }
 
   /** Busy, no answer, failure, or the destination left mid-consult: the citizen goes back to the agent. */
   private async failed(transfer: AgentTransfer, session: CallSession | undefined, outcome: TransferOutcome, cause: number | null): Promise<void> {
-    await this.end(transfer, outcome, cause);
+    this.end(transfer, outcome, cause);
     if (!session) return;
     if (transfer.agentGone) {
       // Nobody to come back to: the citizen is queued for the next agent rather than dropped.
@@ -337,10 +349,62 @@ export class AgentTransferService implements OnModuleInit {
     await this.publish('transfer.failed', transfer, session, outcome, cause);
   }
 
-  private async end(transfer: AgentTransfer, outcome: TransferOutcome, cause: number | null): Promise<void> {
+  private end(transfer: AgentTransfer, outcome: TransferOutcome, cause: number | null): void {
     transfer.state = 'ended';
     if (this.byCall.get(transfer.callId) === transfer) this.byCall.delete(transfer.callId);
-    await this.trail.ended(transfer.id, outcome, this.clock.now(), cause);
+    this.recordEnd(transfer, outcome, cause);
+  }
+
+  /**
+   * The trail is a record, not a condition: a transfer (an emergency one above all) is never refused or held
+   * up for it. Its row references the call's, written behind the call; while Postgres is out that is logged
+   * and the row is written once it is back (afterCallRowEvenIfLate), so a restarted process can still resume
+   * the transfer from it and the order filed from the call still counts it.
+   */
+  private openTrail(transfer: Omit<AgentTransfer, 'trail'>, requestedBy: string): Promise<boolean> {
+    const startedAt = this.clock.now();
+    const what = `Trail of transfer ${transfer.id} (call ${transfer.callId} to ${transfer.destination.number})`;
+    const previous = this.trails.get(transfer.callId) ?? Promise.resolve(true);
+    const opened = previous
+      .then(() =>
+        this.calls.afterCallRowEvenIfLate(
+          transfer.callId,
+          () => this.trail.started({ id: transfer.id, callId: transfer.callId, destination: transfer.destination, mode: transfer.mode, agentId: transfer.agentId, requestedBy, startedAt }),
+          (late) => this.logger.error(`${what}: ${late.message}; the transfer goes on and its row is written once the call's is`),
+        ),
+      )
+      .then(
+        () => true,
+        (error: Error) => {
+          this.logger.error(`${what} not written: ${error.message}`);
+          return false;
+        },
+      );
+    this.trails.set(transfer.callId, opened);
+    return opened;
+  }
+
+  /** A step of the trail, written after the row and the steps before it, off the call path. */
+  private record(transfer: AgentTransfer, step: string, write: () => Promise<void>): void {
+    const before = transfer.trail;
+    transfer.trail = before.then(async (opened) => {
+      if (!opened) {
+        this.logger.error(`Transfer ${transfer.id} of call ${transfer.callId}: ${step} not recorded, it has no trail row`);
+        return false;
+      }
+      try {
+        await write();
+      } catch (error) {
+        this.logger.error(`Transfer ${transfer.id} of call ${transfer.callId}: ${step} not recorded in its trail: ${(error as Error).message}`);
+      }
+      return true;
+    });
+    if (this.trails.get(transfer.callId) === before) this.trails.set(transfer.callId, transfer.trail);
+  }
+
+  private recordEnd(transfer: AgentTransfer, outcome: TransferOutcome, cause: number | null): void {
+    const at = this.clock.now();
+    this.record(transfer, `end (${outcome})`, () => this.trail.ended(transfer.id, outcome, at, cause));
   }
 
   private async hold(transfer: AgentTransfer, session: CallSession): Promise<void> {

@@ -88,7 +88,7 @@ export class TransferService {
     } catch (error) {
       this.logger.warn(`Transfer of call ${session.callId} to ${number} could not be placed: ${(error as Error).message}`);
       this.legs.delete(legId);
-      await this.closeTrail(leg, 'failed', null);
+      this.closeTrail(leg, 'failed', null);
       await this.fail(session);
     }
   }
@@ -159,7 +159,7 @@ export class TransferService {
       await this.ari.createBridge(bridgeOf(session.callId));
       await this.ari.addToBridge(bridgeOf(session.callId), [session.channelId, channel.id]);
       // The IVR hands the caller over on answer: that is the transfer's completion.
-      await this.closeTrail(leg, 'completed', null, true);
+      this.closeTrail(leg, 'completed', null, true);
     });
   }
 
@@ -170,7 +170,7 @@ export class TransferService {
     this.legs.delete(channelId);
     void this.serial.run(channelId, async () => {
       const session = this.sessions.byCallId(leg.callId);
-      if (!leg.answered) await this.closeTrail(leg, session && !session.io.ended ? outcomeOf(cause) : 'caller_left', cause);
+      if (!leg.answered) this.closeTrail(leg, session && !session.io.ended ? outcomeOf(cause) : 'caller_left', cause);
       if (!session || session.io.ended) return;
       if (leg.answered) {
         session.hangupCause = NORMAL_CLEARING;
@@ -189,7 +189,7 @@ export class TransferService {
     for (const [legId, leg] of this.legs) {
       if (leg.callId !== session.callId) continue;
       this.legs.delete(legId);
-      if (!leg.answered) await this.closeTrail(leg, 'caller_left', null);
+      if (!leg.answered) this.closeTrail(leg, 'caller_left', null);
       await this.ari.hangup(legId).catch((error: Error) => this.logger.debug(`hangup ${legId}: ${error.message}`));
       await this.ari.destroyBridge(bridgeOf(session.callId)).catch((error: Error) => this.logger.debug(`bridge: ${error.message}`));
     }
@@ -198,31 +198,45 @@ export class TransferService {
   /**
    * The IVR's transfers are in the trail too (mode ivr), so an order taken in for the call sees an emergency
    * transfer. The trail is a record, not a condition: the caller is transferred even if it cannot be written.
+   * Its row references the call's, written behind the call: while Postgres is out that is logged and the row
+   * (the allow-list is read then too) is written once it is back, rather than lost.
    */
   private async openTrail(session: CallSession, number: string, at: Date): Promise<string | null> {
+    const what = `Transfer trail of call ${session.callId} to ${number}`;
     try {
-      const destination = await this.trail.destinationByNumber(number);
-      if (!destination) return null;
-      const id = randomUUID();
-      await this.calls.written(session.callId);
-      await this.trail.started({ id, callId: session.callId, destination, mode: 'ivr', agentId: null, requestedBy: 'ivr', startedAt: at });
-      return id;
+      return await this.calls.afterCallRowEvenIfLate(
+        session.callId,
+        async () => {
+          const destination = await this.trail.destinationByNumber(number);
+          if (!destination) return null;
+          const id = randomUUID();
+          await this.trail.started({ id, callId: session.callId, destination, mode: 'ivr', agentId: null, requestedBy: 'ivr', startedAt: at });
+          return id;
+        },
+        (late) => this.logger.error(`${what}: ${late.message}; the caller is transferred and the row is written once the call's is`),
+      );
     } catch (error) {
-      this.logger.error(`Transfer trail of call ${session.callId} to ${number} not written: ${(error as Error).message}`);
+      this.logger.error(`${what} not written: ${(error as Error).message}`);
       return null;
     }
   }
 
-  private async closeTrail(leg: TransferLeg, outcome: TransferOutcome, cause: number | null, answered = false): Promise<void> {
+  /** After the trail's row (off the call path: a late row never holds up the caller or the far end); never rejects. */
+  private closeTrail(leg: TransferLeg, outcome: TransferOutcome, cause: number | null, answered = false): void {
     const at = this.clock.now();
-    const trailId = await leg.trail;
-    if (!trailId) return;
-    try {
-      if (answered) await this.trail.answered(trailId, at);
-      await this.trail.ended(trailId, outcome, at, cause);
-    } catch (error) {
-      this.logger.error(`Transfer trail ${trailId} not closed: ${(error as Error).message}`);
-    }
+    void leg.trail.then(async (trailId) => {
+      if (!trailId) {
+        // Not on the allow-list (refused at publish, so not expected), or not written (logged when it failed).
+        this.logger.warn(`Transfer of call ${leg.callId} to ${leg.number || 'its destination'} ended (${outcome}) with no trail row to close`);
+        return;
+      }
+      try {
+        if (answered) await this.trail.answered(trailId, at);
+        await this.trail.ended(trailId, outcome, at, cause);
+      } catch (error) {
+        this.logger.error(`Transfer trail ${trailId} not closed: ${(error as Error).message}`);
+      }
+    });
   }
 
   private async fail(session: CallSession): Promise<void> {
