@@ -86,6 +86,9 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
   private pushScheduled = false;
   private pushing: Promise<void> = Promise.resolve();
   private readonly pendingByCall = new Map<string, CallPending>();
+  /** Waiters in all of pendingByCall's lists, and those of them that are urgent. */
+  private waiters = 0;
+  private urgentWaiters = 0;
   private pushesInFlight = 0;
   private timer: NodeJS.Timeout | null = null;
   private timerDueAt = 0;
@@ -138,7 +141,7 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
   callWritten(callId: string, urgency: WrittenUrgency = 'soon'): Promise<void> {
     const pending = this.pendingByCall.get(callId);
     if (!pending) return Promise.resolve();
-    if (urgency === 'eventually') return new Promise<void>((resolve) => pending.waiters.push({ resolve, urgent: false }));
+    if (urgency === 'eventually') return new Promise<void>((resolve) => this.addWaiter(pending, { resolve, urgent: false }));
     const written = new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
         resolve: () => {
@@ -149,13 +152,12 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
       };
       const timer = setTimeout(() => {
         // Only the waiter goes: the operations stay in Redis and are written when Postgres is back.
-        const index = pending.waiters.indexOf(waiter);
-        if (index >= 0) pending.waiters.splice(index, 1);
+        this.dropWaiter(pending, waiter);
         reject(new CallRecordNotWrittenError(callId, this.recordWaitMs));
       }, this.recordWaitMs);
       // Like the flush timer: a process that is stopping need not stay up for it.
       timer.unref();
-      pending.waiters.push(waiter);
+      this.addWaiter(pending, waiter);
     });
     this.schedule(this.flushMs);
     return written;
@@ -335,9 +337,33 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
     }
   }
 
+  /** Asked on every push: answered from counts kept with the waiter lists, not by scanning the pending calls. */
   private anyoneWaiting(urgently: boolean): boolean {
-    for (const pending of this.pendingByCall.values()) if (pending.waiters.some((waiter) => waiter.urgent || !urgently)) return true;
-    return false;
+    return (urgently ? this.urgentWaiters : this.waiters) > 0;
+  }
+
+  private addWaiter(pending: CallPending, waiter: Waiter): void {
+    pending.waiters.push(waiter);
+    this.waiters += 1;
+    if (waiter.urgent) this.urgentWaiters += 1;
+  }
+
+  /** A waiter that gave up leaves its call's list. */
+  private dropWaiter(pending: CallPending, waiter: Waiter): void {
+    const index = pending.waiters.indexOf(waiter);
+    if (index < 0) return;
+    pending.waiters.splice(index, 1);
+    this.waiters -= 1;
+    if (waiter.urgent) this.urgentWaiters -= 1;
+  }
+
+  private release(pending: CallPending): void {
+    for (const waiter of pending.waiters) {
+      this.waiters -= 1;
+      if (waiter.urgent) this.urgentWaiters -= 1;
+      waiter.resolve();
+    }
+    pending.waiters = [];
   }
 
   private committed(ops: TimelineOp[]): void {
@@ -348,7 +374,7 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
       pending.count -= 1;
       if (pending.count > 0) continue;
       this.pendingByCall.delete(callId);
-      for (const waiter of pending.waiters) waiter.resolve();
+      this.release(pending);
     }
   }
 
@@ -356,7 +382,7 @@ export class CallTimelineWriter implements OnApplicationBootstrap, BeforeApplica
   private allCommitted(): void {
     const all = [...this.pendingByCall.values()];
     this.pendingByCall.clear();
-    for (const pending of all) for (const waiter of pending.waiters) waiter.resolve();
+    for (const pending of all) this.release(pending);
   }
 
   private failed(error: Error): void {
