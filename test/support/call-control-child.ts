@@ -27,6 +27,7 @@ export async function startCallControlChild(config: AppConfig, label: string, op
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[${label}] ${chunk.toString()}`));
+  forwardWarnings(child, label);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${label} did not get ready within 60 s`)), 60_000);
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -51,4 +52,17 @@ export async function startCallControlChild(config: AppConfig, label: string, op
       await exited;
     },
   };
+}
+
+/**
+ * The child's warnings go to the test's output (Nest writes errors to stderr, forwarded above, and the rest to
+ * stdout): a test that fails on a refusal can then show what call-control saw. Routine log lines stay out.
+ */
+function forwardWarnings(child: ChildProcess, label: string): void {
+  let partial = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) if (/\bWARN\b/.test(line)) process.stderr.write(`[${label}] ${line}\n`);
+  });
 }

@@ -308,7 +308,15 @@ export class SupervisionService {
   private async liveSession(callId: string): Promise<CallSession | null> {
     const session = this.sessions.byCallId(callId);
     if (session && session.phase !== 'done' && !session.io.ended) return session;
-    if (!session && (await this.elsewhere(callId))) return null;
+    let seen = `its session here is ${session?.phase}${session?.io.ended ? ', channel ended' : ''}`;
+    if (!session) {
+      const call = await this.calls.findById(callId);
+      // Open in Postgres but not here: another call-control node answers for it.
+      if (call && call.status !== 'ended') return null;
+      seen = `no session here, call row ${call?.status ?? 'missing'}`;
+    }
+    // Said with what was seen: a supervisor refused on a call they can see on the wallboard asks why.
+    this.logger.warn(`Supervision of call ${callId} refused: ${seen}`);
     throw new SupervisionRefusedError(SupervisionErrorCode.CallNotFound, `No call ${callId} in progress`, { callId });
   }
 
