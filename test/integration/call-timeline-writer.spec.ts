@@ -286,4 +286,24 @@ describe('call timeline writer (write-behind, durable in Redis, own Postgres sto
     ]);
     expect(await db.query(`SELECT count(*)::int AS n FROM call_events WHERE call_id = $1`, [missing])).toEqual([{ n: 0 }]);
   }, 60_000);
+
+  it("writes a call's recording row in the call's batch, once, and skips one whose call has no record", async () => {
+    const config = configFor(postgres, prefix);
+    const app = await startTimeline(config);
+    apps.push(app);
+    const calls = app.get(CallLogRepository);
+    const writer = app.get(CallTimelineWriter);
+    const startedAt = new Date('2026-12-02T10:00:00.000Z');
+    const callId = calls.openCall({ channelId: 'chan-recorded', direction: 'inbound', callerNumber: '13800000001', dialedNumber: '12345', startedAt });
+    calls.registerRecording(callId, 'chan-recorded', '20261202/chan-recorded.wav', startedAt);
+    // A re-adopted call registers its recording again: the row stays as it was.
+    calls.registerRecording(callId, 'chan-recorded', '20261202/chan-recorded.wav', new Date());
+    calls.registerRecording(callIdOf('chan-never-opened-2'), 'chan-never-opened-2', '20261202/chan-never-opened-2.wav', startedAt);
+    await calls.written(callId, 'eventually');
+    expect(await writer.drain()).toBe(true);
+    const db = app.get(DataSource);
+    expect(await db.query(`SELECT call_id, kind, channel_id, file_path, status, started_at FROM recordings WHERE file_path LIKE '20261202/chan-%' ORDER BY file_path`)).toEqual([
+      { call_id: callId, kind: 'call', channel_id: 'chan-recorded', file_path: '20261202/chan-recorded.wav', status: 'recording', started_at: startedAt },
+    ]);
+  }, 60_000);
 });

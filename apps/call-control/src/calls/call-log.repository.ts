@@ -61,6 +61,14 @@ export class CallLogRepository {
   }
 
   /**
+   * The row of the call's recording (MixMonitor, started in the dialplan), written in the flush that writes the
+   * call's row rather than as a statement of its own; idempotent by its file (a re-adopted call registers again).
+   */
+  registerRecording(callId: string, channelId: string, filePath: string, startedAt: Date): void {
+    this.timeline.write({ op: 'recording', callId, kind: 'call', channelId, filePath, startedAt: startedAt.toISOString() });
+  }
+
+  /**
    * Resolves when everything written so far for the call is in Postgres: work that follows the call's end
    * (finalising the recording) waits for this. 'soon' (the default: a person waits) fails with
    * CallRecordNotWrittenError after CALL_RECORD_WAIT_MS; 'eventually' (off anyone's path) waits as long as
@@ -71,7 +79,7 @@ export class CallLogRepository {
   }
 
   /**
-   * Writes a row that references the call's row (an audit row, a callback, a recording, a draft) once the
+   * Writes a row that references the call's row (an audit row, a callback, a voice message, a draft) once the
    * call's row is in Postgres, which is written behind the call. With 'soon' a person waits: bounded, it
    * fails with CallRecordNotWrittenError while Postgres is out (see written).
    */

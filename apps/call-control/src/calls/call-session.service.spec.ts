@@ -1,6 +1,5 @@
 import { Clock } from '@hotline/common';
 import { HotlineLine } from '@hotline/ivr';
-import { RecordingRepository } from '@hotline/recordings';
 import { AriChannel, AriGateway } from '@hotline/telephony';
 import { AcdService } from '../acd/acd.service';
 import { AcdStateStore, QueueEntry } from '../acd/acd-state.store';
@@ -35,6 +34,7 @@ class FakeCallLog {
     this.calls.set(call.channelId, { id, status: 'ringing' });
     return id;
   });
+  registerRecording = jest.fn();
   written = jest.fn(async () => undefined);
   afterCallRow = jest.fn(async (_callId: string, write: () => Promise<unknown>) => write());
   appendEvent = jest.fn(async (callId: string, type: string, _at: Date, payload: Record<string, unknown>) => {
@@ -120,7 +120,6 @@ describe('CallSessionService', () => {
       log as unknown as CallLogRepository,
       { publish: jest.fn(async (type: string) => void published.push(type)) } as unknown as CallEventPublisher,
       new CallSessionRegistry(),
-      { register: jest.fn(async (recording: object) => ({ id: 'rec-1', ...recording })) } as unknown as RecordingRepository,
       finaliser as unknown as RecordingFinaliser,
       { resolve: (number: string) => (number === '12315' ? LINE_12315 : null) } as unknown as LineDirectory,
       { get: jest.fn(async () => FLOW) } as unknown as IvrFlowCatalog,
@@ -140,6 +139,7 @@ describe('CallSessionService', () => {
     expect(log.events.map((event) => event.type)).toEqual(['call.started', 'call.answered', 'call.line']);
     expect(log.events[2]!.payload).toEqual({ line: '12315', lineName: '消费投诉举报热线', skill: 'consumer' });
     expect(log.openCall).toHaveBeenCalledWith(expect.objectContaining({ lineNumber: '12315', skill: 'consumer' }), undefined);
+    expect(log.registerRecording).toHaveBeenCalledWith('call-1', 'c1', '20261123/c1.wav', expect.any(Date));
     expect(ivrRuns[0]!.call).toMatchObject({ line: LINE_12315, flow: FLOW });
     expect(acd.enqueue).toHaveBeenCalledWith(expect.objectContaining({ callId: 'call-1', recordingPath: '20261123/c1.wav' }), { skill: 'consumer', priority: 0 });
   });

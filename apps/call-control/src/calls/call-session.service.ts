@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, Clock, KeyedSerialQueue } from '@hotline/common';
 import { HotlineLine } from '@hotline/ivr';
-import { callRecordingPath, RecordingRepository } from '@hotline/recordings';
+import { callRecordingPath } from '@hotline/recordings';
 import { ARI_GATEWAY, AriBridge, AriChannel, AriGateway, NORMAL_CLEARING, isAriResourceGone, hangupCauseText } from '@hotline/telephony';
 import { AcdService } from '../acd/acd.service';
 import { AcdStateStore } from '../acd/acd-state.store';
@@ -38,8 +38,6 @@ type CallEventType = 'call.started' | 'call.dtmf' | 'call.line';
 export class CallSessionService {
   private readonly logger = new Logger(CallSessionService.name);
   private readonly queue = new KeyedSerialQueue();
-  /** Registration of each call's recording row, which waits for the call's row (written behind the call). */
-  private readonly recordingRegistered = new Map<string, Promise<void>>();
 
   constructor(
     @Inject(ARI_GATEWAY) private readonly ari: AriGateway,
@@ -47,7 +45,6 @@ export class CallSessionService {
     private readonly calls: CallLogRepository,
     private readonly events: CallEventPublisher,
     private readonly sessions: CallSessionRegistry,
-    private readonly recordings: RecordingRepository,
     private readonly finaliser: RecordingFinaliser,
     private readonly lines: LineDirectory,
     private readonly flows: IvrFlowCatalog,
@@ -221,10 +218,9 @@ export class CallSessionService {
       if (inIvr) await this.ivrState.clear(session.callId);
       // Detached: waiting for MixMonitor to close the file must not hold up this channel's queue. Looked up
       // by call id, so a call re-adopted or closed after a restart gets its recordings finalised as well.
-      const registered = this.recordingRegistered.get(session.callId) ?? Promise.resolve();
-      this.recordingRegistered.delete(session.callId);
-      // After the call's end is in Postgres, so a finalised recording never belongs to a call still "up".
-      void this.finaliser.finaliseCall(session.callId, session.channelId, Promise.all([registered, this.calls.written(session.callId, 'eventually')]));
+      // After the call's end (and its recording's row) is in Postgres, so a finalised recording never belongs
+      // to a call still "up".
+      void this.finaliser.finaliseCall(session.callId, session.channelId, this.calls.written(session.callId, 'eventually'));
     });
   }
 
@@ -339,19 +335,8 @@ export class CallSessionService {
       readopted: adoptedId !== undefined,
     };
     this.sessions.add(session);
-    if (recordingPath) {
-      // Detached: the row references the call's, which the timeline writer commits within a flush interval.
-      // Nobody waits for it ('eventually'): during an outage it is registered once Postgres is back.
-      this.recordingRegistered.set(
-        callId,
-        this.calls
-          .afterCallRow(callId, () => this.recordings.register({ callId, kind: 'call', channelId: channel.id, filePath: recordingPath, startedAt }), 'eventually')
-          .then(
-            () => undefined,
-            (error: Error) => this.logger.error(`Registering the recording of call ${callId} (${recordingPath}) failed: ${error.message}`),
-          ),
-      );
-    }
+    // Behind the call with its row: during an outage it is registered once Postgres is back.
+    if (recordingPath) this.calls.registerRecording(callId, channel.id, recordingPath, startedAt);
     if (created) {
       await this.record(session, 'call.started', startedAt, { callerNumber, dialedNumber, startedAt: startedAt.toISOString() });
     }

@@ -57,7 +57,18 @@ export interface AgentStateOp {
   wrapUntil?: string | null;
 }
 
-export type TimelineOp = OpenCallOp | UpdateCallOp | CallEventOp | QueueRecordOp | AgentStateOp;
+/** The row of a call's recording, started before Stasis() (MixMonitor); finalised after the call. */
+export interface RecordingOp {
+  op: 'recording';
+  callId: string;
+  kind: 'call';
+  channelId: string;
+  /** Relative to the recordings store. */
+  filePath: string;
+  startedAt: string;
+}
+
+export type TimelineOp = OpenCallOp | UpdateCallOp | CallEventOp | QueueRecordOp | AgentStateOp | RecordingOp;
 
 interface MergedUpdate {
   id: string;
@@ -72,8 +83,8 @@ interface MergedUpdate {
 }
 
 /**
- * Writes one batch in one round trip, whatever its size: `apply_call_timeline_batch` (migration
- * 1796300000001) runs the steps in order as one statement, so the batch is atomic without BEGIN and COMMIT.
+ * Writes one batch in one round trip, whatever its size: `apply_call_timeline_batch` (migrations
+ * 1796300000001 and 1796400000000) runs the steps in order as one statement, so the batch is atomic without BEGIN and COMMIT.
  * Every step is idempotent, so a batch written twice leaves the record as once.
  */
 export async function applyTimelineBatch(client: PoolClient, ops: TimelineOp[], logger: Logger): Promise<void> {
@@ -101,6 +112,7 @@ export async function applyTimelineBatch(client: PoolClient, ops: TimelineOp[], 
     agentStates: ops
       .filter((op): op is AgentStateOp => op.op === 'agent-state')
       .map((op, ord) => ({ ord, entry_id: op.entryId, agent_id: op.agentId, state: op.state, reason: op.reason, seat: op.seat, call_id: op.callId, at: op.at, wrap_until: op.wrapUntil ?? null })),
+    recordings: firstPerFile(ops.filter((op): op is RecordingOp => op.op === 'recording')).map((op) => ({ call_id: op.callId, kind: op.kind, channel_id: op.channelId, file_path: op.filePath, started_at: op.startedAt })),
   };
   const { rows } = await client.query<{ event_id: string }>(`SELECT event_id FROM apply_call_timeline_batch($1::jsonb) AS event_id`, [JSON.stringify(batch)]);
   if (rows.length === 0) return;
@@ -108,6 +120,15 @@ export async function applyTimelineBatch(client: PoolClient, ops: TimelineOp[], 
   for (const event of events.filter((candidate) => orphans.has(candidate.eventId))) {
     logger.error(`Timeline event ${event.type} ${event.eventId} names call ${event.callId}, which has no record; not written`);
   }
+}
+
+/**
+ * The first registration of a file stands (a re-adopted call registers it again). One row per file goes to
+ * the statement, which may take its rows in any order.
+ */
+function firstPerFile(recordings: RecordingOp[]): RecordingOp[] {
+  const seen = new Set<string>();
+  return recordings.filter((op) => !seen.has(op.filePath) && Boolean(seen.add(op.filePath)));
 }
 
 function mergeUpdates(updates: UpdateCallOp[]): MergedUpdate[] {

@@ -17,6 +17,7 @@ import { CallOrderLinksAndTimelineIds1796108887398 } from './1796108887398-call-
 import { AgentStateEntryIds1796110393659 } from './1796110393659-agent-state-entry-ids';
 import { AgentStateWrapUntil1796300000000 } from './1796300000000-agent-state-wrap-until';
 import { TimelineBatchFunction1796300000001 } from './1796300000001-timeline-batch-function';
+import { TimelineBatchRecordings1796400000000 } from './1796400000000-timeline-batch-recordings';
 
 /** Listed explicitly, in order: a migration exists only once it is reviewed and added here. */
 export const migrations = [
@@ -39,4 +40,5 @@ export const migrations = [
   AgentStateEntryIds1796110393659,
   AgentStateWrapUntil1796300000000,
   TimelineBatchFunction1796300000001,
+  TimelineBatchRecordings1796400000000,
 ];
