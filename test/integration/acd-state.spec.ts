@@ -150,6 +150,18 @@ describe('ACD state in Redis (Lua, real Redis)', () => {
     expect(await s.recordOfferLeg('e1', 'l1', 'acd-leg-3')).toEqual({ recorded: false, entry: null, agent: expect.objectContaining({ id: 'l1', state: 'ready' }) });
   });
 
+  it('reads an entry with the agent it names in one step: none while it waits, the agent once connected, null when gone', async () => {
+    const s = store();
+    await s.login('w1', 'seat-w1', { both: 1 }, 'w1', tick());
+    await s.enqueue(entry('b1', 'both', 0, tick()));
+    expect(await s.entryWithAgent('b1')).toEqual({ entry: expect.objectContaining({ id: 'b1', state: 'waiting' }), agent: null });
+    await s.setState('w1', 'ready', '', tick());
+    await s.match(['both'], { both: 1 }, tick());
+    await s.connect('b1', 'w1', tick());
+    expect(await s.entryWithAgent('b1')).toMatchObject({ entry: { id: 'b1', state: 'connected', agentId: 'w1' }, agent: { id: 'w1', state: 'on_call', seat: 'seat-w1' } });
+    expect(await s.entryWithAgent('no-such-entry')).toBeNull();
+  });
+
   it('keeps a rolling handle time per skill, weighted to recent calls, from two processes at once', async () => {
     const [a, b] = [store(), store()];
     expect(await a.handleTime('rolling')).toBeNull();

@@ -160,6 +160,17 @@ return { recorded, redis.call('HGETALL', entry), redis.call('HGETALL', agent) }
 `;
 
 /**
+ * ARGV: P, entryId → {entry fields, agent fields}: an entry and the agent it names (none when it names
+ * nobody), read together, so ending a call reads both in one round trip. Reads only.
+ */
+export const ENTRY_WITH_AGENT = `${COMMON}
+local fields = redis.call('HGETALL', entryKey(ARGV[2]))
+local agentId = redis.call('HGET', entryKey(ARGV[2]), 'agentId')
+if not agentId or agentId == '' then return { fields, {} } end
+return { fields, redis.call('HGETALL', agentKey(agentId)) }
+`;
+
+/**
  * ARGV: P, entryId, agentId, now → {'OK', entry fields, agent fields} (entry connected, agent on_call) or
  * {'STALE'}.
  */

@@ -185,6 +185,14 @@ export class AcdStateStore {
     return Object.keys(fields).length > 0 ? toEntry(fields) : null;
   }
 
+  /** An entry and the agent it names (null when it names none or that agent is gone), in one round trip. */
+  async entryWithAgent(entryId: string): Promise<{ entry: QueueEntry; agent: AgentSnapshot | null } | null> {
+    const [entry, agent] = (await this.call('ENTRY_WITH_AGENT', entryId)) as [string[], string[]];
+    if (entry.length === 0) return null;
+    const fields = toEntry(pairs(entry));
+    return { entry: fields, agent: agent.length > 0 ? toAgent(fields.agentId, pairs(agent)) : null };
+  }
+
   async agent(agentId: string): Promise<AgentSnapshot | null> {
     const fields = await this.redis.hgetall(`${this.prefix}:agent:${agentId}`);
     return Object.keys(fields).length > 0 ? toAgent(agentId, fields) : null;

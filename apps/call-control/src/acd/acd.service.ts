@@ -12,7 +12,7 @@ import { CallSession, CallSessionRegistry } from '../calls/call-session.registry
 import { CallOrderDraftRepository } from '../work-orders/call-order-draft.repository';
 import { AcdConfigRepository, QueueSettings } from './acd-config.repository';
 import { AcdRecordRepository } from './acd-record.repository';
-import { ABANDONED_CALLBACK_PRIORITY, AcdStateStore, QueueEntry, rankOf } from './acd-state.store';
+import { ABANDONED_CALLBACK_PRIORITY, AcdStateStore, AgentSnapshot, QueueEntry, rankOf } from './acd-state.store';
 import { AgentPresenceService } from './agent-presence.service';
 import { estimateWaitSeconds } from './ewt.calculator';
 import { QueueAnnouncer } from './queue-announcer';
@@ -434,13 +434,13 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
     if (!entryId) return Promise.resolve();
     return this.serially(entryId, 'caller left', async () => {
       this.stopTimers(entryId);
-      const entry = await this.state.entry(entryId);
-      if (!entry) return;
-      if (entry.state === 'connected') {
-        await this.talkEnded(entry, 'caller');
+      const found = await this.state.entryWithAgent(entryId);
+      if (!found) return;
+      if (found.entry.state === 'connected') {
+        await this.talkEnded(found.entry, 'caller', null, found.agent);
         return;
       }
-      await this.abandon(entry, session);
+      await this.abandon(found.entry, session);
     });
   }
 
@@ -496,11 +496,12 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
 
   /**
    * Ends a connected call: hangs up the other side, closes the bridge, puts the agent in wrap-up.
-   * `agentCause` (by 'agent'): why the agent's leg went; the caller's record carries it.
+   * `agentCause` (by 'agent'): why the agent's leg went; the caller's record carries it. `agentRead`: the
+   * agent as read with the entry (undefined: read here).
    */
-  private async talkEnded(entry: QueueEntry, by: 'caller' | 'agent' | 'supervisor', agentCause: number | null = null): Promise<void> {
+  private async talkEnded(entry: QueueEntry, by: 'caller' | 'agent' | 'supervisor', agentCause: number | null = null, agentRead?: AgentSnapshot | null): Promise<void> {
     const now = this.clock.now();
-    const agent = await this.state.agent(entry.agentId);
+    const agent = agentRead === undefined ? await this.state.agent(entry.agentId) : agentRead;
     const agentLeg = agent?.entryId === entry.id ? agent.agentChannelId : entry.agentChannelId;
     if ((by === 'caller' || by === 'supervisor') && agentLeg) {
       this.legs.delete(agentLeg);
@@ -518,13 +519,16 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
     if (by !== 'supervisor') await this.ari.destroyBridge(bridgeOf(entry.id)).catch((error: Error) => this.logger.debug(`Bridge of ${entry.id}: ${error.message}`));
     const settings = await this.settings(entry.skill);
     const wrapUpMs = (settings?.wrapUpSeconds ?? 0) * 1_000;
-    const transition = await this.state.endTalk(entry.agentId, entry.id, now.getTime() + wrapUpMs, now.getTime());
+    // Together, so both go out in one write to Redis rather than a round trip each.
+    const [transition] = await Promise.all([
+      this.state.endTalk(entry.agentId, entry.id, now.getTime() + wrapUpMs, now.getTime()),
+      entry.connectedAt > 0 ? this.state.recordHandleTime(entry.skill, (now.getTime() - entry.connectedAt + wrapUpMs) / 1_000) : undefined,
+    ]);
     if (transition.next !== transition.previous) {
       const reason = by === 'agent' ? 'agent-hung-up' : by === 'supervisor' ? 'taken-over' : null;
       const wrapUntil = transition.next === 'wrap_up' ? new Date(now.getTime() + wrapUpMs) : null;
       await this.presence.changed(entry.agentId, transition.previous, transition.next as AgentStateName, reason, agent?.seat ?? null, entry.talkCallId || entry.callId || null, wrapUntil);
     }
-    if (entry.connectedAt > 0) await this.state.recordHandleTime(entry.skill, (now.getTime() - entry.connectedAt + wrapUpMs) / 1_000);
     // No matching here: an agent made ready has already triggered it (presence), and wrap-up frees no one yet.
     if (transition.next === 'wrap_up') setTimeout(() => void this.tick(), wrapUpMs + 50).unref();
   }
