@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { FinalisedRecordingFacts, NewRecording, RecordingRecord } from './recording.types';
+import { FinalisedRecordingFacts, NewRecording, RecordingRecord, RecordingRef } from './recording.types';
 
 interface RecordingRow {
   id: string;
@@ -37,16 +37,24 @@ export class RecordingRepository {
     return toRecord(rows[0]!);
   }
 
-  async finalise(id: string, facts: FinalisedRecordingFacts): Promise<void> {
-    await this.dataSource.query(
+  /** The row as finalised; null when there is no such recording. */
+  async finalise(ref: RecordingRef, facts: FinalisedRecordingFacts): Promise<RecordingRecord | null> {
+    // TypeORM answers an UPDATE with [rows, affected count].
+    const [rows]: [RecordingRow[], number] = await this.dataSource.query(
       `UPDATE recordings SET status = 'finalised', ended_at = $2, duration_ms = $3, size_bytes = $4, sha256 = $5, updated_at = now()
-       WHERE id = $1`,
-      [id, facts.endedAt, facts.durationMs, facts.sizeBytes, facts.sha256],
+       WHERE ${whereRef(ref)} RETURNING ${COLUMNS}`,
+      [refValue(ref), facts.endedAt, facts.durationMs, facts.sizeBytes, facts.sha256],
     );
+    return rows[0] ? toRecord(rows[0]) : null;
   }
 
-  async markMissing(id: string, endedAt: Date): Promise<void> {
-    await this.dataSource.query(`UPDATE recordings SET status = 'missing', ended_at = $2, updated_at = now() WHERE id = $1 AND status = 'recording'`, [id, endedAt]);
+  /** The row as marked; null when there is no such recording still recording. */
+  async markMissing(ref: RecordingRef, endedAt: Date): Promise<RecordingRecord | null> {
+    const [rows]: [RecordingRow[], number] = await this.dataSource.query(
+      `UPDATE recordings SET status = 'missing', ended_at = $2, updated_at = now() WHERE ${whereRef(ref)} AND status = 'recording' RETURNING ${COLUMNS}`,
+      [refValue(ref), endedAt],
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
   }
 
   async findById(id: string): Promise<RecordingRecord | null> {
@@ -74,6 +82,14 @@ export class RecordingRepository {
     );
     return rows.map(toRecord);
   }
+}
+
+function whereRef(ref: RecordingRef): string {
+  return 'id' in ref ? 'id = $1' : 'file_path = $1';
+}
+
+function refValue(ref: RecordingRef): string {
+  return 'id' in ref ? ref.id : ref.filePath;
 }
 
 function toRecord(row: RecordingRow): RecordingRecord {

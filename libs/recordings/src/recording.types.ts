@@ -28,6 +28,9 @@ export interface NewRecording {
   startedAt: Date;
 }
 
+/** A recording by its row id, or by its file (unique): the call's own recording is known by its file. */
+export type RecordingRef = { id: string } | { filePath: string };
+
 export interface FinalisedRecordingFacts {
   endedAt: Date;
   durationMs: number;

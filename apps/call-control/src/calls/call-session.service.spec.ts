@@ -182,7 +182,7 @@ describe('CallSessionService', () => {
     expect(ended).toHaveLength(1);
     expect(ended[0]!.payload).toMatchObject({ hangupCause: 16, hangupCauseText: 'Normal Clearing', durationMs: 5_000 });
     expect(acd.callerLeft).toHaveBeenCalledTimes(1);
-    expect(finaliser.finaliseCall).toHaveBeenCalledWith('call-1', 'c1', expect.any(Promise));
+    expect(finaliser.finaliseCall).toHaveBeenCalledWith('call-1', 'c1', expect.any(Promise), null);
   });
 
   it('queues the caller for an agent when the flow fails, rather than leaving them in silence', async () => {

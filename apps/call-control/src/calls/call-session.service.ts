@@ -216,11 +216,11 @@ export class CallSessionService {
       await this.acd.callerLeft(session);
       await this.transfers.callerLeft(session);
       if (inIvr) await this.ivrState.clear(session.callId);
-      // Detached: waiting for MixMonitor to close the file must not hold up this channel's queue. Looked up
-      // by call id, so a call re-adopted or closed after a restart gets its recordings finalised as well.
-      // After the call's end (and its recording's row) is in Postgres, so a finalised recording never belongs
-      // to a call still "up".
-      void this.finaliser.finaliseCall(session.callId, session.channelId, this.calls.written(session.callId, 'eventually'));
+      // Detached: waiting for MixMonitor to close the file must not hold up this channel's queue. By its file
+      // when the session knows it (re-adopted calls do, from their Stasis() arguments), else looked up by call
+      // id (a call closed after a restart). After the call's end (and its recording's row) is in Postgres, so
+      // a finalised recording never belongs to a call still "up".
+      void this.finaliser.finaliseCall(session.callId, session.channelId, this.calls.written(session.callId, 'eventually'), session.recordingPath);
     });
   }
 

@@ -29,7 +29,12 @@ describe('RecordingFinaliser', () => {
   let finaliser: RecordingFinaliser;
 
   beforeEach(() => {
-    repository = { listByCall: jest.fn(async () => [open()]), finalise: jest.fn(), markMissing: jest.fn(), listUnfinalisedOfEndedCalls: jest.fn(async () => []) };
+    repository = {
+      listByCall: jest.fn(async () => [open()]),
+      finalise: jest.fn(async () => open({ status: 'finalised' })),
+      markMissing: jest.fn(async () => open({ status: 'missing' })),
+      listUnfinalisedOfEndedCalls: jest.fn(async () => []),
+    };
     store = { root: '/store', closed: jest.fn(async () => true), inspect: jest.fn(async () => ({ sizeBytes: 112_364, durationMs: 7_020, sha256: 'ab'.repeat(32) })) };
     events = [];
     const calls = { appendEvent: jest.fn(async (_id: string, type: string, _at: Date, payload: Record<string, unknown>) => void events.push({ type, payload })) };
@@ -47,7 +52,7 @@ describe('RecordingFinaliser', () => {
     store.closed.mockResolvedValueOnce(null).mockResolvedValueOnce(false);
     await finaliser.finaliseCall('call-1', 'node-1.1');
     expect(store.closed).toHaveBeenCalledTimes(3);
-    expect(repository.finalise).toHaveBeenCalledWith('rec-1', { endedAt: clock.now(), sizeBytes: 112_364, durationMs: 7_020, sha256: 'ab'.repeat(32) });
+    expect(repository.finalise).toHaveBeenCalledWith({ id: 'rec-1' }, { endedAt: clock.now(), sizeBytes: 112_364, durationMs: 7_020, sha256: 'ab'.repeat(32) });
     expect(events).toEqual([{ type: 'recording.finalised', payload: expect.objectContaining({ recordingId: 'rec-1', status: 'finalised', durationMs: 7_020 }) }]);
   });
 
@@ -60,9 +65,23 @@ describe('RecordingFinaliser', () => {
   it('marks a recording missing (and says so) when the file never appears', async () => {
     store.closed.mockResolvedValue(null);
     await finaliser.finaliseCall('call-1', 'node-1.1');
-    expect(repository.markMissing).toHaveBeenCalledWith('rec-1', clock.now());
+    expect(repository.markMissing).toHaveBeenCalledWith({ id: 'rec-1' }, clock.now());
     expect(repository.finalise).not.toHaveBeenCalled();
     expect(events[0]).toMatchObject({ type: 'recording.finalised', payload: { status: 'missing' } });
+  });
+
+  it("finalises the call's own recording by its file, without looking the call's recordings up", async () => {
+    await finaliser.finaliseCall('call-1', 'node-1.1', Promise.resolve(), '20261123/node-1.1.wav');
+    expect(repository.listByCall).not.toHaveBeenCalled();
+    expect(store.closed).toHaveBeenCalledWith('20261123/node-1.1.wav');
+    expect(repository.finalise).toHaveBeenCalledWith({ filePath: '20261123/node-1.1.wav' }, expect.objectContaining({ durationMs: 7_020 }));
+    expect(events).toEqual([{ type: 'recording.finalised', payload: expect.objectContaining({ recordingId: 'rec-1', callId: 'call-1', status: 'finalised' }) }]);
+  });
+
+  it('publishes nothing, and says so, for a file with no row to finalise', async () => {
+    repository.finalise.mockResolvedValue(null);
+    await finaliser.finaliseCall('call-1', 'node-1.1', Promise.resolve(), '20261123/unregistered.wav');
+    expect(events).toEqual([]);
   });
 
   it('leaves finalised recordings alone', async () => {
@@ -85,7 +104,7 @@ describe('RecordingFinaliser', () => {
     const stopping = finaliser.beforeApplicationShutdown();
     written();
     await stopping;
-    expect(repository.finalise).toHaveBeenCalledWith('rec-1', expect.objectContaining({ durationMs: 7_020 }));
+    expect(repository.finalise).toHaveBeenCalledWith({ id: 'rec-1' }, expect.objectContaining({ durationMs: 7_020 }));
   });
 
   it('leaves a call that ends once a stop began to the next start (its pool is closing)', async () => {

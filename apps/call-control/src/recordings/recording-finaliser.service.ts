@@ -1,11 +1,18 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@hotline/config';
 import { CLOCK, Clock } from '@hotline/common';
-import { RecordingRecord, RecordingRepository, RecordingStore } from '@hotline/recordings';
+import { RecordingRecord, RecordingRef, RecordingRepository, RecordingStore } from '@hotline/recordings';
 import { CallEventPublisher } from '../calls/call-event.publisher';
 import { CallLogRepository } from '../calls/call-log.repository';
 
 const POLL_MS = 100;
+
+/** A recording to finalise: its row (by id, or by its file), its file and its call. */
+interface FinaliseTarget {
+  ref: RecordingRef;
+  filePath: string;
+  callId: string;
+}
 
 /**
  * Closes the books on a call's recordings after it ends: waits until MixMonitor (or ARI) has closed the file
@@ -29,10 +36,12 @@ export class RecordingFinaliser implements BeforeApplicationShutdown {
   ) {}
 
   /**
-   * Finalises every open recording of the call once `ready` settles (the call's end is written). Tracked like
-   * a single finalisation, so a graceful stop waits for it too, and a failure is logged, never left unhandled.
+   * Finalises the call's recordings once `ready` settles (the call's end is written). `recordingPath`: the call's
+   * own recording (MixMonitor), finalised by its file without looking it up first; without it (a call whose
+   * session did not know it), every open recording of the call is looked up. Tracked like a single
+   * finalisation, so a graceful stop waits for it too, and a failure is logged, never left unhandled.
    */
-  finaliseCall(callId: string, channelId: string, ready: Promise<unknown> = Promise.resolve()): Promise<void> {
+  finaliseCall(callId: string, channelId: string, ready: Promise<unknown> = Promise.resolve(), recordingPath: string | null = null): Promise<void> {
     const key = `call:${callId}`;
     const running = this.inFlight.get(key);
     if (running) return running;
@@ -43,6 +52,10 @@ export class RecordingFinaliser implements BeforeApplicationShutdown {
     const work = (async () => {
       try {
         await ready;
+        if (recordingPath) {
+          await this.run({ ref: { filePath: recordingPath }, filePath: recordingPath, callId }, channelId);
+          return;
+        }
         for (const recording of await this.recordings.listByCall(callId)) {
           if (recording.status === 'recording') await this.finalise(recording, channelId);
         }
@@ -78,28 +91,32 @@ export class RecordingFinaliser implements BeforeApplicationShutdown {
   finalise(recording: RecordingRecord, channelId: string): Promise<void> {
     const running = this.inFlight.get(recording.id);
     if (running) return running;
-    const work = this.run(recording, channelId).finally(() => this.inFlight.delete(recording.id));
+    const work = this.run({ ref: { id: recording.id }, filePath: recording.filePath, callId: recording.callId }, channelId).finally(() => this.inFlight.delete(recording.id));
     this.inFlight.set(recording.id, work);
     return work;
   }
 
-  private async run(recording: RecordingRecord, channelId: string): Promise<void> {
+  private async run(target: FinaliseTarget, channelId: string): Promise<void> {
     try {
-      const state = await this.waitForFile(recording.filePath);
+      const state = await this.waitForFile(target.filePath);
       const endedAt = this.clock.now();
       if (state === 'missing') {
-        await this.recordings.markMissing(recording.id, endedAt);
-        this.logger.error(`Recording ${recording.filePath} of call ${recording.callId} did not appear in ${this.store.root} within ${this.config.RECORDING_FINALISE_TIMEOUT_MS} ms`);
-        await this.record(recording, channelId, endedAt, { status: 'missing', durationMs: null, sizeBytes: null, sha256: null });
+        const marked = await this.recordings.markMissing(target.ref, endedAt);
+        this.logger.error(`Recording ${target.filePath} of call ${target.callId} did not appear in ${this.store.root} within ${this.config.RECORDING_FINALISE_TIMEOUT_MS} ms`);
+        if (marked) await this.record(marked, channelId, endedAt, { status: 'missing', durationMs: null, sizeBytes: null, sha256: null });
         return;
       }
       // A header never completed (recorder killed) still leaves the audio: measured by the file's size.
-      if (state === 'unclosed') this.logger.warn(`Recording ${recording.filePath} was not closed within ${this.config.RECORDING_FINALISE_TIMEOUT_MS} ms; measuring it as it is`);
-      const facts = await this.store.inspect(recording.filePath);
-      await this.recordings.finalise(recording.id, { endedAt, ...facts });
-      await this.record(recording, channelId, endedAt, { status: 'finalised', ...facts });
+      if (state === 'unclosed') this.logger.warn(`Recording ${target.filePath} was not closed within ${this.config.RECORDING_FINALISE_TIMEOUT_MS} ms; measuring it as it is`);
+      const facts = await this.store.inspect(target.filePath);
+      const finalised = await this.recordings.finalise(target.ref, { endedAt, ...facts });
+      if (!finalised) {
+        this.logger.error(`Recording ${target.filePath} of call ${target.callId} has no row to finalise`);
+        return;
+      }
+      await this.record(finalised, channelId, endedAt, { status: 'finalised', ...facts });
     } catch (error) {
-      this.logger.error(`Finalising recording ${recording.id} (${recording.filePath}) failed: ${(error as Error).message}`, (error as Error).stack);
+      this.logger.error(`Finalising recording ${target.filePath} of call ${target.callId} failed: ${(error as Error).message}`, (error as Error).stack);
     }
   }
 
