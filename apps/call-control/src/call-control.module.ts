@@ -43,6 +43,7 @@ import { RecordingFinaliser } from './recordings/recording-finaliser.service';
 import { TransferService } from './transfers/transfer.service';
 import { AgentTransferService } from './transfers/agent-transfer.service';
 import { CallTransferRepository } from './transfers/call-transfer.repository';
+import { TransferAllowList } from './transfers/transfer-allow-list';
 import { TransferCommandHandler } from './transfers/transfer-command.handler';
 import { SupervisionAuditRepository } from './supervision/supervision-audit.repository';
 import { SupervisionCommandRegistrar } from './supervision/supervision-command.registrar';
@@ -95,6 +96,7 @@ export class CallControlModule {
         TransferService,
         AgentTransferService,
         CallTransferRepository,
+        TransferAllowList,
         TransferCommandHandler,
         // ACD
         AcdStateStore,

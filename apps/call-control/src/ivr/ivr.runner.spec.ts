@@ -1,5 +1,5 @@
 import { Clock } from '@hotline/common';
-import { HotlineLine, IvrFlowDocument, IvrFlowRepository, validateIvrFlow } from '@hotline/ivr';
+import { HotlineLine, IvrFlowDocument, validateIvrFlow } from '@hotline/ivr';
 import { CallerProfileLoader } from '../calls/caller-profile.loader';
 import { AriGateway } from '@hotline/telephony';
 import { CallEventPublisher } from '../calls/call-event.publisher';
@@ -12,6 +12,7 @@ import { IvrRunner } from './ivr.runner';
 import { ProgressLookupPort } from './progress-lookup.port';
 import { PromptResolver } from './prompt.resolver';
 import { VoiceMessageService } from './voice-message.service';
+import { TransferAllowList } from '../transfers/transfer-allow-list';
 
 const LINE: HotlineLine = { number: '12345', name: '12345', skill: 'general', flowName: 'f', priorityWeight: 0, mode: 'primary', active: true };
 
@@ -51,7 +52,7 @@ describe('IvrRunner', () => {
       { media: async (spec: unknown) => (spec ? [JSON.stringify(spec)] : []) } as unknown as PromptResolver,
       conditions as ConditionEvaluator,
       { of: jest.fn(async () => ({ lists: new Set(), earlierCalls: 0 })) } as unknown as CallerProfileLoader,
-      { allowedTransferNumbers: async () => allowed } as unknown as IvrFlowRepository,
+      { numbers: async () => allowed } as unknown as TransferAllowList,
       { save: jest.fn(async (_id: string, position: { node: string }) => void saved.push(position.node)), clear: jest.fn() } as unknown as IvrStateStore,
       { record: jest.fn() } as unknown as VoiceMessageService,
       { appendEvent: jest.fn(async (_id: string, type: string, _at: Date, payload: Record<string, unknown>) => void events.push({ type, payload })), setTag: jest.fn() } as unknown as CallLogRepository,

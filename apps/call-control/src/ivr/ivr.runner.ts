@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, Clock } from '@hotline/common';
-import { CallerListName, HotlineLine, IvrFlowRepository, IvrNode, IvrNodeOf } from '@hotline/ivr';
+import { CallerListName, HotlineLine, IvrNode, IvrNodeOf } from '@hotline/ivr';
 import { CallerProfileLoader } from '../calls/caller-profile.loader';
 import { CallEventPublisher } from '../calls/call-event.publisher';
 import { CallLogRepository } from '../calls/call-log.repository';
@@ -13,6 +13,7 @@ import { LoadedFlow } from './ivr-flow.catalog';
 import { PromptResolver } from './prompt.resolver';
 import { PROGRESS_LOOKUP, ProgressLookupPort } from './progress-lookup.port';
 import { VoiceMessageService } from './voice-message.service';
+import { TransferAllowList } from '../transfers/transfer-allow-list';
 
 /** How a call leaves the IVR. */
 export type IvrExit = { kind: 'queue'; skill: string; priority: number } | { kind: 'transfer'; number: string } | { kind: 'hangup' };
@@ -43,7 +44,7 @@ export class IvrRunner {
     private readonly prompts: PromptResolver,
     private readonly conditions: ConditionEvaluator,
     private readonly profiles: CallerProfileLoader,
-    private readonly flows: IvrFlowRepository,
+    private readonly allowList: TransferAllowList,
     private readonly state: IvrStateStore,
     private readonly messages: VoiceMessageService,
     private readonly calls: CallLogRepository,
@@ -112,7 +113,7 @@ export class IvrRunner {
         return { exit: { kind: 'queue', skill, priority: node.priority }, outcome: skill };
       }
       case 'transfer': {
-        if (!(await this.flows.allowedTransferNumbers()).has(node.number)) {
+        if (!(await this.allowList.numbers()).has(node.number)) {
           // Published flows were checked; the allow-list may have shrunk since. An agent takes the call instead.
           this.logger.warn(`Transfer to ${node.number} at ${id} is no longer allowed; queueing call ${call.session.callId}`);
           return { exit: { kind: 'queue', skill: call.line.skill, priority: 0 }, outcome: 'not-allowed' };

@@ -11,6 +11,7 @@ import { CallSession, CallSessionRegistry } from '../calls/call-session.registry
 import { AgentTransferService } from './agent-transfer.service';
 import { CallTransferRepository, TransferDestination } from './call-transfer.repository';
 import { TransferErrorCode } from './transfer.errors';
+import { TransferAllowList } from './transfer-allow-list';
 
 const CALL = '11111111-1111-4111-8111-111111111111';
 const DEST = '22222222-2222-4222-8222-222222222222';
@@ -41,7 +42,6 @@ function setup(destination: TransferDestination | null = { id: DEST, number: '11
   const entry = { id: CALL, state: 'connected', agentId: 'a1' } as QueueEntry;
   const acd = { onAgentLeft: jest.fn(), handOver: jest.fn(async () => undefined), enqueue: jest.fn(async () => undefined) };
   const trail = {
-    destination: jest.fn(async () => destination),
     started: jest.fn(async () => undefined),
     answered: jest.fn(async () => undefined),
     conference: jest.fn(async () => undefined),
@@ -62,6 +62,7 @@ function setup(destination: TransferDestination | null = { id: DEST, number: '11
     acd as unknown as AcdService,
     { entry: jest.fn(async () => entry) } as unknown as AcdStateStore,
     trail as unknown as CallTransferRepository,
+    { byId: jest.fn(async () => destination) } as unknown as TransferAllowList,
     calls as unknown as CallLogRepository,
     { publish: jest.fn(async (type: string, _at: Date, payload: Record<string, unknown>) => void published.push({ type, payload })) } as unknown as CallEventPublisher,
   );

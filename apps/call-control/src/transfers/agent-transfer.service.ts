@@ -9,6 +9,7 @@ import { AcdStateStore } from '../acd/acd-state.store';
 import { CallEventPublisher } from '../calls/call-event.publisher';
 import { CallLogRepository } from '../calls/call-log.repository';
 import { CallSession, CallSessionRegistry } from '../calls/call-session.registry';
+import { TransferAllowList } from './transfer-allow-list';
 import { CallTransferRepository, OpenCallTransfer, TransferDestination, TransferOutcome } from './call-transfer.repository';
 import { outboundEndpoint } from './dial-string';
 import {
@@ -84,6 +85,7 @@ export class AgentTransferService implements OnModuleInit {
     private readonly acd: AcdService,
     private readonly acdState: AcdStateStore,
     private readonly trail: CallTransferRepository,
+    private readonly allowList: TransferAllowList,
     private readonly calls: CallLogRepository,
     private readonly events: CallEventPublisher,
   ) {}
@@ -102,7 +104,7 @@ export class AgentTransferService implements OnModuleInit {
       if (request.agentId && entry.agentId !== request.agentId) throw new TransferNotYourCallError(request.callId);
       const open = this.byCall.get(request.callId);
       if (open) throw new TransferInProgressError(request.callId, open.id);
-      const destination = await this.trail.destination(request.destinationId);
+      const destination = await this.allowList.byId(request.destinationId);
       if (!destination) throw new TransferDestinationNotAllowedError(request.destinationId);
       // Validated again at the last step: the allow-list's own check constraint is not the only guard.
       const endpoint = outboundEndpoint(this.config.OUTBOUND_ENDPOINT_TEMPLATE, destination.number);

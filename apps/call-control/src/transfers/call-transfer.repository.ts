@@ -38,21 +38,12 @@ export interface OpenCallTransfer {
 export class CallTransferRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  destination(id: string): Promise<TransferDestination | null> {
-    return this.activeDestination('id', id);
-  }
-
-  destinationByNumber(number: string): Promise<TransferDestination | null> {
-    return this.activeDestination('number', number);
-  }
-
-  private async activeDestination(column: 'id' | 'number', value: string): Promise<TransferDestination | null> {
+  /** The active entries (a centre has dozens): TransferAllowList keeps the last list read for outages. */
+  async activeDestinations(): Promise<TransferDestination[]> {
     const rows: Array<{ id: string; number: string; name: string; kind: string; ring_timeout_seconds: number }> = await this.dataSource.query(
-      `SELECT id, number, name, kind, ring_timeout_seconds FROM ivr_transfer_destinations WHERE ${column} = $1 AND active`,
-      [value],
+      `SELECT id, number, name, kind, ring_timeout_seconds FROM ivr_transfer_destinations WHERE active ORDER BY number`,
     );
-    const row = rows[0];
-    return row ? { id: row.id, number: row.number, name: row.name, emergency: row.kind === 'emergency', ringTimeoutSeconds: row.ring_timeout_seconds } : null;
+    return rows.map((row) => ({ id: row.id, number: row.number, name: row.name, emergency: row.kind === 'emergency', ringTimeoutSeconds: row.ring_timeout_seconds }));
   }
 
   async started(transfer: NewCallTransfer): Promise<void> {

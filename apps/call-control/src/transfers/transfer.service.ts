@@ -8,6 +8,7 @@ import { CallLogRepository } from '../calls/call-log.repository';
 import { CallSession, CallSessionRegistry } from '../calls/call-session.registry';
 import { AgentTransferService, outcomeOf, xferBridgeOf as bridgeOf } from './agent-transfer.service';
 import { CallTransferRepository, TransferOutcome } from './call-transfer.repository';
+import { TransferAllowList } from './transfer-allow-list';
 import { outboundEndpoint } from './dial-string';
 
 interface TransferLeg {
@@ -59,6 +60,7 @@ export class TransferService {
     private readonly events: CallEventPublisher,
     private readonly agentTransfers: AgentTransferService,
     private readonly trail: CallTransferRepository,
+    private readonly allowList: TransferAllowList,
   ) {}
 
   /** What to do with a caller whose transfer failed (the call service queues them for an agent). */
@@ -207,7 +209,7 @@ export class TransferService {
       return await this.calls.afterCallRowEvenIfLate(
         session.callId,
         async () => {
-          const destination = await this.trail.destinationByNumber(number);
+          const destination = await this.allowList.byNumber(number);
           if (!destination) return null;
           const id = randomUUID();
           await this.trail.started({ id, callId: session.callId, destination, mode: 'ivr', agentId: null, requestedBy: 'ivr', startedAt: at });
