@@ -44,6 +44,7 @@ import { TransferService } from './transfers/transfer.service';
 import { AgentTransferService } from './transfers/agent-transfer.service';
 import { CallTransferRepository } from './transfers/call-transfer.repository';
 import { TransferAllowList } from './transfers/transfer-allow-list';
+import { TransferTrailRecorder } from './transfers/transfer-trail.recorder';
 import { TransferCommandHandler } from './transfers/transfer-command.handler';
 import { SupervisionAuditRepository } from './supervision/supervision-audit.repository';
 import { SupervisionCommandRegistrar } from './supervision/supervision-command.registrar';
@@ -97,6 +98,7 @@ export class CallControlModule {
         AgentTransferService,
         CallTransferRepository,
         TransferAllowList,
+        TransferTrailRecorder,
         TransferCommandHandler,
         // ACD
         AcdStateStore,

@@ -12,6 +12,7 @@ import { AgentTransferService } from './agent-transfer.service';
 import { CallTransferRepository, TransferDestination } from './call-transfer.repository';
 import { TransferErrorCode } from './transfer.errors';
 import { TransferAllowList } from './transfer-allow-list';
+import { TransferTrailRecorder } from './transfer-trail.recorder';
 
 const CALL = '11111111-1111-4111-8111-111111111111';
 const DEST = '22222222-2222-4222-8222-222222222222';
@@ -62,6 +63,7 @@ function setup(destination: TransferDestination | null = { id: DEST, number: '11
     acd as unknown as AcdService,
     { entry: jest.fn(async () => entry) } as unknown as AcdStateStore,
     trail as unknown as CallTransferRepository,
+    new TransferTrailRecorder(calls as unknown as CallLogRepository),
     { byId: jest.fn(async () => destination) } as unknown as TransferAllowList,
     calls as unknown as CallLogRepository,
     { publish: jest.fn(async (type: string, _at: Date, payload: Record<string, unknown>) => void published.push({ type, payload })) } as unknown as CallEventPublisher,
@@ -198,8 +200,8 @@ describe('AgentTransferService', () => {
       expect(trail.ended).not.toHaveBeenCalled();
       expect(logged.mock.calls.map(([message]) => message)).toEqual([
         `Trail of transfer ${transferId} (call ${CALL} to 110) not written: connect ECONNREFUSED 127.0.0.1:5432`,
-        `Transfer ${transferId} of call ${CALL}: answered not recorded, it has no trail row`,
-        `Transfer ${transferId} of call ${CALL}: end (completed) not recorded, it has no trail row`,
+        `Trail of transfer ${transferId} (call ${CALL} to 110): answered not recorded, it has no trail row`,
+        `Trail of transfer ${transferId} (call ${CALL} to 110): end (completed) not recorded, it has no trail row`,
       ]);
     });
 

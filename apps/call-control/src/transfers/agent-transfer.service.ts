@@ -10,6 +10,7 @@ import { CallEventPublisher } from '../calls/call-event.publisher';
 import { CallLogRepository } from '../calls/call-log.repository';
 import { CallSession, CallSessionRegistry } from '../calls/call-session.registry';
 import { TransferAllowList } from './transfer-allow-list';
+import { TransferTrail, TransferTrailRecorder } from './transfer-trail.recorder';
 import { CallTransferRepository, OpenCallTransfer, TransferDestination, TransferOutcome } from './call-transfer.repository';
 import { outboundEndpoint } from './dial-string';
 import {
@@ -42,15 +43,14 @@ interface AgentTransfer {
   held: boolean;
   /** The agent hung up before the destination took the citizen: the transfer carries on without them. */
   agentGone: boolean;
-  /**
-   * Its call_transfers row and the steps recorded in it, in order, off the call path (see openTrail): true
-   * while the row is there to record in, false when it could not be written.
-   */
-  trail: Promise<boolean>;
+  /** Its call_transfers row and the steps recorded in it, in order, off the call path. */
+  trail: TransferTrail;
 }
 
 type Action = 'complete' | 'conference' | 'cancel';
 type Transition = HotlineCommandPayloads['transfer.complete'];
+
+const trailLabel = (id: string, callId: string, number: string) => `Trail of transfer ${id} (call ${callId} to ${number})`;
 
 /** Q.850: 17 user busy; 18/19 no answer; anything else before answer is a failure. */
 export function outcomeOf(cause: number | null): TransferOutcome {
@@ -74,8 +74,6 @@ export class AgentTransferService implements OnModuleInit {
   private readonly serial = new KeyedSerialQueue();
   private readonly byCall = new Map<string, AgentTransfer>();
   private readonly byLeg = new Map<string, AgentTransfer>();
-  /** Per call, the latest transfer's trail: a new row (whose insert closes rows left open) waits for it. */
-  private readonly trails = new Map<string, Promise<boolean>>();
 
   constructor(
     @Inject(ARI_GATEWAY) private readonly ari: AriGateway,
@@ -84,7 +82,8 @@ export class AgentTransferService implements OnModuleInit {
     private readonly sessions: CallSessionRegistry,
     private readonly acd: AcdService,
     private readonly acdState: AcdStateStore,
-    private readonly trail: CallTransferRepository,
+    private readonly transferRows: CallTransferRepository,
+    private readonly trails: TransferTrailRecorder,
     private readonly allowList: TransferAllowList,
     private readonly calls: CallLogRepository,
     private readonly events: CallEventPublisher,
@@ -157,7 +156,7 @@ export class AgentTransferService implements OnModuleInit {
       await this.unhold(transfer, session);
       transfer.state = 'conference';
       const at = this.clock.now();
-      this.record(transfer, 'three-way', () => this.trail.conference(transfer.id, at));
+      this.trails.step(transfer.trail, 'three-way', (id) => this.transferRows.conference(id, at));
       await this.publish('transfer.conference', transfer, session, null, null);
     });
   }
@@ -194,7 +193,7 @@ export class AgentTransferService implements OnModuleInit {
       held: !inBridge.includes(session.channelId),
       agentGone: false,
       // Read from the trail: its row is there.
-      trail: Promise.resolve(true),
+      trail: this.trails.existing(session.callId, trailLabel(open.id, session.callId, open.destination.number), open.id),
     };
     await this.serially(session.callId, 'readopt', async () => {
       if (!legId) {
@@ -225,7 +224,7 @@ export class AgentTransferService implements OnModuleInit {
         return;
       }
       const answeredAt = this.clock.now();
-      this.record(transfer, 'answered', () => this.trail.answered(transfer.id, answeredAt));
+      this.trails.step(transfer.trail, 'answered', (id) => this.transferRows.answered(id, answeredAt));
       transfer.state = 'consulting';
       if (transfer.mode === 'blind' || transfer.agentGone) {
         await this.handToDestination(transfer, session);
@@ -270,13 +269,11 @@ export class AgentTransferService implements OnModuleInit {
 
   /** The citizen hung up (the ACD has already ended the agent's talk): the destination goes too. */
   async callerLeft(session: CallSession): Promise<void> {
-    // Its steps are chained already; no later transfer of this call will wait for them.
-    this.trails.delete(session.callId);
     const transfer = this.byCall.get(session.callId);
     if (!transfer) {
       // A row left open by a restart mid-transfer would say "in progress" forever. A call this process took
       // from the start has none (a query less per call).
-      if (session.readopted) await this.trail.closeLeftOver(session.callId, 'caller_left', this.clock.now());
+      if (session.readopted) await this.transferRows.closeLeftOver(session.callId, 'caller_left', this.clock.now());
       return;
     }
     this.byCall.delete(session.callId);
@@ -357,56 +354,22 @@ export class AgentTransferService implements OnModuleInit {
     this.recordEnd(transfer, outcome, cause);
   }
 
-  /**
-   * The trail is a record, not a condition: a transfer (an emergency one above all) is never refused or held
-   * up for it. Its row references the call's, written behind the call; while Postgres is out that is logged
-   * and the row is written once it is back (afterCallRowEvenIfLate), so a restarted process can still resume
-   * the transfer from it and the order filed from the call still counts it.
-   */
-  private openTrail(transfer: Omit<AgentTransfer, 'trail'>, requestedBy: string): Promise<boolean> {
+  private openTrail(transfer: Omit<AgentTransfer, 'trail'>, requestedBy: string): TransferTrail {
     const startedAt = this.clock.now();
-    const what = `Trail of transfer ${transfer.id} (call ${transfer.callId} to ${transfer.destination.number})`;
-    const previous = this.trails.get(transfer.callId) ?? Promise.resolve(true);
-    const opened = previous
-      .then(() =>
-        this.calls.afterCallRowEvenIfLate(
-          transfer.callId,
-          () => this.trail.started({ id: transfer.id, callId: transfer.callId, destination: transfer.destination, mode: transfer.mode, agentId: transfer.agentId, requestedBy, startedAt }),
-          (late) => this.logger.error(`${what}: ${late.message}; the transfer goes on and its row is written once the call's is`),
-        ),
-      )
-      .then(
-        () => true,
-        (error: Error) => {
-          this.logger.error(`${what} not written: ${error.message}`);
-          return false;
-        },
-      );
-    this.trails.set(transfer.callId, opened);
-    return opened;
-  }
-
-  /** A step of the trail, written after the row and the steps before it, off the call path. */
-  private record(transfer: AgentTransfer, step: string, write: () => Promise<void>): void {
-    const before = transfer.trail;
-    transfer.trail = before.then(async (opened) => {
-      if (!opened) {
-        this.logger.error(`Transfer ${transfer.id} of call ${transfer.callId}: ${step} not recorded, it has no trail row`);
-        return false;
-      }
-      try {
-        await write();
-      } catch (error) {
-        this.logger.error(`Transfer ${transfer.id} of call ${transfer.callId}: ${step} not recorded in its trail: ${(error as Error).message}`);
-      }
-      return true;
-    });
-    if (this.trails.get(transfer.callId) === before) this.trails.set(transfer.callId, transfer.trail);
+    return this.trails.open(
+      transfer.callId,
+      trailLabel(transfer.id, transfer.callId, transfer.destination.number),
+      async () => {
+        await this.transferRows.started({ id: transfer.id, callId: transfer.callId, destination: transfer.destination, mode: transfer.mode, agentId: transfer.agentId, requestedBy, startedAt });
+        return transfer.id;
+      },
+      "the transfer goes on and its row is written once the call's is",
+    );
   }
 
   private recordEnd(transfer: AgentTransfer, outcome: TransferOutcome, cause: number | null): void {
     const at = this.clock.now();
-    this.record(transfer, `end (${outcome})`, () => this.trail.ended(transfer.id, outcome, at, cause));
+    this.trails.step(transfer.trail, `end (${outcome})`, (id) => this.transferRows.ended(id, outcome, at, cause));
   }
 
   private async hold(transfer: AgentTransfer, session: CallSession): Promise<void> {

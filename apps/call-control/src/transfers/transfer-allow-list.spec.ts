@@ -1,3 +1,5 @@
+import { Logger } from '@nestjs/common';
+import { Clock } from '@hotline/common';
 import { CallTransferRepository, TransferDestination } from './call-transfer.repository';
 import { TransferAllowList } from './transfer-allow-list';
 
@@ -10,7 +12,7 @@ describe('TransferAllowList', () => {
 
   beforeEach(() => {
     read = jest.fn(async () => [POLICE, FIRE]);
-    allowList = new TransferAllowList({ activeDestinations: read } as unknown as CallTransferRepository);
+    allowList = new TransferAllowList({ activeDestinations: read } as unknown as CallTransferRepository, { now: () => new Date('2026-12-03T08:00:00Z') } as Clock);
   });
 
   it('reads the list afresh for every transfer, so a withdrawn destination is refused at once', async () => {
@@ -28,6 +30,26 @@ describe('TransferAllowList', () => {
     expect(await allowList.byNumber('110')).toEqual(POLICE);
     expect(await allowList.byId('d-119')).toEqual(FIRE);
     expect(await allowList.byId('d-unknown')).toBeNull();
+  });
+
+  it('warns once per outage, not on every transfer, and says when the list is read again', async () => {
+    const warned = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const told = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    try {
+      await allowList.onApplicationBootstrap();
+      read.mockRejectedValue(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+      for (let transfer = 0; transfer < 3; transfer += 1) await allowList.byNumber('110');
+      expect(warned).toHaveBeenCalledTimes(1);
+      read.mockResolvedValue([POLICE]);
+      await allowList.byNumber('110');
+      expect(told).toHaveBeenCalledWith('Transfer allow-list read again (1 destinations); it was used as last read since 2026-12-03T08:00:00.000Z');
+      read.mockRejectedValue(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+      await allowList.byNumber('110');
+      expect(warned).toHaveBeenCalledTimes(2);
+    } finally {
+      warned.mockRestore();
+      told.mockRestore();
+    }
   });
 
   it('refuses with the database error when the list was never read', async () => {

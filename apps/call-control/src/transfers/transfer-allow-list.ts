@@ -1,4 +1,5 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { CLOCK, Clock } from '@hotline/common';
 import { CallTransferRepository, TransferDestination } from './call-transfer.repository';
 
 /**
@@ -11,8 +12,12 @@ import { CallTransferRepository, TransferDestination } from './call-transfer.rep
 export class TransferAllowList implements OnApplicationBootstrap {
   private readonly logger = new Logger(TransferAllowList.name);
   private lastRead: TransferDestination[] | null = null;
+  private unreadableSince: Date | null = null;
 
-  constructor(private readonly repository: CallTransferRepository) {}
+  constructor(
+    private readonly repository: CallTransferRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     try {
@@ -37,10 +42,15 @@ export class TransferAllowList implements OnApplicationBootstrap {
   private async current(): Promise<TransferDestination[]> {
     try {
       this.lastRead = await this.repository.activeDestinations();
+      if (this.unreadableSince) this.logger.log(`Transfer allow-list read again (${this.lastRead.length} destinations); it was used as last read since ${this.unreadableSince.toISOString()}`);
+      this.unreadableSince = null;
       return this.lastRead;
     } catch (error) {
       if (!this.lastRead) throw error;
-      this.logger.warn(`Transfer allow-list unreadable (${(error as Error).message}); using it as last read (${this.lastRead.length} destinations)`);
+      // Once per outage: during one, every transfer comes here.
+      const log = this.unreadableSince ? 'debug' : 'warn';
+      this.unreadableSince ??= this.clock.now();
+      this.logger[log](`Transfer allow-list unreadable (${(error as Error).message}); using it as last read (${this.lastRead.length} destinations)`);
       return this.lastRead;
     }
   }

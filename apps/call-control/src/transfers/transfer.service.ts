@@ -9,17 +9,20 @@ import { CallSession, CallSessionRegistry } from '../calls/call-session.registry
 import { AgentTransferService, outcomeOf, xferBridgeOf as bridgeOf } from './agent-transfer.service';
 import { CallTransferRepository, TransferOutcome } from './call-transfer.repository';
 import { TransferAllowList } from './transfer-allow-list';
+import { TransferTrail, TransferTrailRecorder } from './transfer-trail.recorder';
 import { outboundEndpoint } from './dial-string';
 
 interface TransferLeg {
   callId: string;
   number: string;
   answered: boolean;
-  /** Its call_transfers row (the trail), when the number is on the allow-list as it should be; written alongside the dialling. */
-  trail: Promise<string | null>;
+  /** Its call_transfers row, when the number is on the allow-list as it should be; written alongside the dialling. */
+  trail: TransferTrail;
 }
 
 const RING_SECONDS = 30;
+
+const trailLabel = (callId: string, number: string) => `Trail of the IVR transfer of call ${callId} to ${number}`;
 
 /** What a restarted process sees of transfers in Asterisk: every bridge, and each call's transfer leg in the app. */
 export interface TransferView {
@@ -59,7 +62,8 @@ export class TransferService {
     private readonly calls: CallLogRepository,
     private readonly events: CallEventPublisher,
     private readonly agentTransfers: AgentTransferService,
-    private readonly trail: CallTransferRepository,
+    private readonly transferRows: CallTransferRepository,
+    private readonly trails: TransferTrailRecorder,
     private readonly allowList: TransferAllowList,
   ) {}
 
@@ -115,20 +119,22 @@ export class TransferService {
         await this.ari.destroyBridge(bridge.id).catch((error: Error) => this.logger.debug(`bridge: ${error.message}`));
         return true;
       }
-      this.legs.set(otherId, { callId: session.callId, number: '', answered: true, trail: Promise.resolve(null) });
+      // Answered, so its row was closed then: nothing is left to record.
+      this.legs.set(otherId, { callId: session.callId, number: '', answered: true, trail: this.trails.existing(session.callId, trailLabel(session.callId, 'its destination'), null) });
       this.logger.log(`Re-adopted call ${session.callId} talking with its transfer destination (${otherId})`);
       return true;
     }
-    const open = await this.trail.openTransfer(session.callId);
+    const open = await this.transferRows.openTransfer(session.callId);
     if (open?.mode !== 'ivr') return false;
     session.phase = 'transfer';
     if (!leg) {
       // Dialled, and gone (busy, no answer) while nobody watched: the caller goes to an agent, as on a failure.
-      await this.trail.ended(open.id, 'failed', this.clock.now(), null);
+      await this.transferRows.ended(open.id, 'failed', this.clock.now(), null);
       await this.fail(session);
       return true;
     }
-    this.legs.set(leg.id, { callId: session.callId, number: open.destination.number, answered: false, trail: Promise.resolve(open.id) });
+    const trail = this.trails.existing(session.callId, trailLabel(session.callId, open.destination.number), open.id);
+    this.legs.set(leg.id, { callId: session.callId, number: open.destination.number, answered: false, trail });
     this.logger.log(`Re-adopted the IVR transfer of call ${session.callId} to ${open.destination.number} (dialling)`);
     // It answered while call-control was away: that StasisStart is not sent again.
     if (leg.state === 'Up') await this.answered(leg);
@@ -137,7 +143,7 @@ export class TransferService {
 
   /** The agent's transfer of a re-adopted talking call, if the trail has one open. */
   async readoptWithAgent(session: CallSession, entry: { id: string; agentId: string }, view: TransferView): Promise<void> {
-    const open = await this.trail.openTransfer(session.callId);
+    const open = await this.transferRows.openTransfer(session.callId);
     if (!open || open.mode === 'ivr') return;
     await this.agentTransfers.readopt(session, open, entry, view.legs.get(session.callId) ?? null, view.bridges);
   }
@@ -199,46 +205,28 @@ export class TransferService {
 
   /**
    * The IVR's transfers are in the trail too (mode ivr), so an order taken in for the call sees an emergency
-   * transfer. The trail is a record, not a condition: the caller is transferred even if it cannot be written.
-   * Its row references the call's, written behind the call: while Postgres is out that is logged and the row
-   * (the allow-list is read then too) is written once it is back, rather than lost.
+   * transfer. The allow-list is read when the row is written (as last read, while Postgres is out).
    */
-  private async openTrail(session: CallSession, number: string, at: Date): Promise<string | null> {
-    const what = `Transfer trail of call ${session.callId} to ${number}`;
-    try {
-      return await this.calls.afterCallRowEvenIfLate(
-        session.callId,
-        async () => {
-          const destination = await this.allowList.byNumber(number);
-          if (!destination) return null;
-          const id = randomUUID();
-          await this.trail.started({ id, callId: session.callId, destination, mode: 'ivr', agentId: null, requestedBy: 'ivr', startedAt: at });
-          return id;
-        },
-        (late) => this.logger.error(`${what}: ${late.message}; the caller is transferred and the row is written once the call's is`),
-      );
-    } catch (error) {
-      this.logger.error(`${what} not written: ${(error as Error).message}`);
-      return null;
-    }
+  private openTrail(session: CallSession, number: string, at: Date): TransferTrail {
+    return this.trails.open(
+      session.callId,
+      trailLabel(session.callId, number),
+      async () => {
+        const destination = await this.allowList.byNumber(number);
+        if (!destination) return null;
+        const id = randomUUID();
+        await this.transferRows.started({ id, callId: session.callId, destination, mode: 'ivr', agentId: null, requestedBy: 'ivr', startedAt: at });
+        return id;
+      },
+      "the caller is transferred and the row is written once the call's is",
+    );
   }
 
-  /** After the trail's row (off the call path: a late row never holds up the caller or the far end); never rejects. */
+  /** The IVR hands the caller over on answer: answered is the transfer's completion. */
   private closeTrail(leg: TransferLeg, outcome: TransferOutcome, cause: number | null, answered = false): void {
     const at = this.clock.now();
-    void leg.trail.then(async (trailId) => {
-      if (!trailId) {
-        // Not on the allow-list (refused at publish, so not expected), or not written (logged when it failed).
-        this.logger.warn(`Transfer of call ${leg.callId} to ${leg.number || 'its destination'} ended (${outcome}) with no trail row to close`);
-        return;
-      }
-      try {
-        if (answered) await this.trail.answered(trailId, at);
-        await this.trail.ended(trailId, outcome, at, cause);
-      } catch (error) {
-        this.logger.error(`Transfer trail ${trailId} not closed: ${(error as Error).message}`);
-      }
-    });
+    if (answered) this.trails.step(leg.trail, 'answered', (id) => this.transferRows.answered(id, at));
+    this.trails.step(leg.trail, `end (${outcome})`, (id) => this.transferRows.ended(id, outcome, at, cause));
   }
 
   private async fail(session: CallSession): Promise<void> {
