@@ -3,14 +3,16 @@
  * port (the machine's shared server is never stopped); call-control (its own process) runs its migrations
  * there. During the outage calls must go on - answered, queued, put through to the agent, ended - and the
  * call timeline is buffered (the write-behind timeline writer keeps it in Redis), then written once
- * Postgres is back: every call and every event, none lost.
+ * Postgres is back: every call and every event, none lost. A citizen on an integrated line whose IVR puts
+ * them through to 110 is put through during the outage too (the allow-list as last read), and the
+ * transfer's trail row is written once Postgres is back.
  */
 import { Client } from 'pg';
 import { findFreePorts } from '@hotline/provisioning';
 import { SippUas, SIPP_SCENARIOS, startSippUas } from '../support/sipp/sipp.runner';
 import { CallControlHarness, startCallControlHarness, waitFor } from '../support/call-control-harness';
 import { CallControlChild, startCallControlChild } from '../support/call-control-child';
-import { activeChannels, callCrowd, loginReady, provisionQueue } from './fault-fixture';
+import { activeChannels, callCrowd, DIRECT_FLOW, loginReady, provisionQueue } from './fault-fixture';
 import { OwnPostgres } from './own-postgres';
 
 jest.setTimeout(6 * 60_000);
@@ -19,6 +21,10 @@ const OUTAGE_MS = 60_000;
 const CALLERS = 6;
 const PREFIX = '13860000';
 const TIMELINE = ['call.started', 'call.line', 'call.queued', 'call.offered', 'call.connected', 'call.ended'];
+/** An integrated line whose IVR hands the caller straight to the police (a real flow would ask first). */
+const POLICE_LINE = '12315';
+const POLICE_CALLER = '13869990001';
+const TO_POLICE_FLOW = { start: 't', nodes: { t: { type: 'transfer', number: '110' } } };
 
 describe('fault: Postgres down for 60 s → calls go on, timeline written afterwards (own Postgres, call-control process, SIPp)', () => {
   let pg: OwnPostgres;
@@ -26,6 +32,7 @@ describe('fault: Postgres down for 60 s → calls go on, timeline written afterw
   let f: CallControlHarness;
   let db: Client;
   let phone: SippUas;
+  let dispatcher: SippUas;
   let callControl: CallControlChild | null = null;
 
   const connect = async (): Promise<Client> => {
@@ -38,14 +45,21 @@ describe('fault: Postgres down for 60 s → calls go on, timeline written afterw
 
   beforeAll(async () => {
     pg = await OwnPostgres.create('outage');
-    const [phonePort] = (await findFreePorts(1)) as number[];
+    const [phonePort, dispatcherPort] = (await findFreePorts(2)) as number[];
     phone = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 300, TALK_MS: 2_500 }, localPort: phonePort!, timeoutMs: 360_000 });
-    h = await startCallControlHarness('fault-pg', { rtpFrom: 49_000, rtpPorts: 60, startCallControl: false, config: { DATABASE_URL: pg.url } });
+    // The 110 dispatcher, reached through the carrier trunk: answers, talks 3 s, hangs up.
+    dispatcher = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 500, TALK_MS: 3_000 }, localPort: dispatcherPort!, timeoutMs: 360_000 });
+    h = await startCallControlHarness('fault-pg', {
+      rtpFrom: 49_000,
+      rtpPorts: 60,
+      startCallControl: false,
+      config: { DATABASE_URL: pg.url, OUTBOUND_ENDPOINT_TEMPLATE: `PJSIP/carrier/sip:{number}@127.0.0.1:${dispatcherPort}` },
+    });
     callControl = await startCallControlChild(h.config, 'call-control');
     db = await connect();
     // The fixture reads and writes through `db`: here, the test's own cluster (the harness's is unused).
     f = Object.create(h, { db: { get: () => db } }) as CallControlHarness;
-    await provisionQueue(f, { agents: [{ id: 'agent-1', seat: 'seat-1', contactUri: `sip:seat-1@127.0.0.1:${phonePort}` }] });
+    await provisionQueue(f, { lines: { '12345': DIRECT_FLOW, [POLICE_LINE]: TO_POLICE_FLOW }, agents: [{ id: 'agent-1', seat: 'seat-1', contactUri: `sip:seat-1@127.0.0.1:${phonePort}` }] });
   });
 
   afterAll(async () => {
@@ -53,6 +67,7 @@ describe('fault: Postgres down for 60 s → calls go on, timeline written afterw
     await db?.end().catch((error: Error) => process.stderr.write(`[fault-postgres] ${error.message}\n`));
     await h?.close();
     await phone?.stop();
+    await dispatcher?.stop();
     await pg?.destroy();
   });
 
@@ -63,10 +78,17 @@ describe('fault: Postgres down for 60 s → calls go on, timeline written afterw
     const down = Date.now();
 
     // Six citizens call one after another during the outage; each is queued, answered by the agent, and ends.
-    const calls = await callCrowd(f, { prefix: PREFIX, calls: CALLERS, rate: 1, listenMs: 45_000 });
+    // Meanwhile a citizen on the integrated line is put through to 110; the dispatcher ends that call.
+    const [calls, police] = await Promise.all([
+      callCrowd(f, { prefix: PREFIX, calls: CALLERS, rate: 1, listenMs: 45_000 }),
+      callCrowd(f, { prefix: POLICE_CALLER.slice(0, -1), calls: 1, rate: 1, listenMs: 30_000, line: POLICE_LINE }),
+    ]);
     const callsMs = Date.now() - down;
     expect(calls.counters).toMatchObject({ successfulCalls: CALLERS, failedCalls: 0 });
     expect(calls.logLines.filter((line) => line === 'hangup=remote')).toHaveLength(CALLERS);
+    expect(police.counters).toMatchObject({ successfulCalls: 1, failedCalls: 0 });
+    expect(police.logLines).toContain('hangup=remote');
+    expect((await dispatcher.logLines()).filter((line) => line.startsWith('answered'))).toHaveLength(1);
     expect(callsMs).toBeLessThan(OUTAGE_MS);
     await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS - (Date.now() - down)));
 
@@ -97,6 +119,14 @@ describe('fault: Postgres down for 60 s → calls go on, timeline written afterw
     // The ACD's service-level rows, written by the ACD itself.
     const queued = await db.query(`SELECT outcome, count(*)::int AS n FROM acd_queue_calls GROUP BY outcome`);
     expect(queued.rows).toEqual([{ outcome: 'answered', n: CALLERS }]);
+    // The transfer's trail, written late: the allow-list entry as last read, answered, completed.
+    await waitFor(async () => (await db.query(`SELECT 1 FROM call_transfers t JOIN calls c ON c.id = t.call_id WHERE c.caller_number = $1 AND t.state = 'ended'`, [POLICE_CALLER])).rowCount === 1, 30_000, "the 110 transfer's trail to be written");
+    const trail = await db.query(
+      `SELECT t.destination_number, t.emergency, t.mode, t.outcome, t.answered_at IS NOT NULL AS answered, c.status
+       FROM call_transfers t JOIN calls c ON c.id = t.call_id WHERE c.caller_number = $1`,
+      [POLICE_CALLER],
+    );
+    expect(trail.rows).toEqual([{ destination_number: '110', emergency: true, mode: 'ivr', outcome: 'completed', answered: true, status: 'ended' }]);
     expect(await activeChannels(h)).toBe(0);
     process.stderr.write(`[fault-postgres] ${CALLERS} calls done ${callsMs} ms into the outage; all written ${writtenMs} ms after Postgres came back\n`);
   });

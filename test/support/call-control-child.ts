@@ -56,13 +56,16 @@ export async function startCallControlChild(config: AppConfig, label: string, op
 
 /**
  * The child's warnings go to the test's output (Nest writes errors to stderr, forwarded above, and the rest to
- * stdout): a test that fails on a refusal can then show what call-control saw. Routine log lines stay out.
+ * stdout): a test that fails on a refusal can then show what call-control saw. Other routine log lines stay out.
  */
+/** Warnings, and what a restarted process took back: the order of the two explains a refusal after a crash. */
+const FORWARDED = /\bWARN\b|Re-adopted/;
+
 function forwardWarnings(child: ChildProcess, label: string): void {
   let partial = '';
   child.stdout!.on('data', (chunk: Buffer) => {
     const lines = (partial + chunk.toString()).split('\n');
     partial = lines.pop() ?? '';
-    for (const line of lines) if (/\bWARN\b/.test(line)) process.stderr.write(`[${label}] ${line}\n`);
+    for (const line of lines) if (FORWARDED.test(line)) process.stderr.write(`[${label}] ${line}\n`);
   });
 }
