@@ -14,6 +14,10 @@
  * `--call-control built` (default) runs call-control from the production build (dist/, built first by
  * `node scripts/launch.js build`); `--call-control source` compiles it in the process, as the tests do.
  *
+ * `--cgroups`: Asterisk and call-control each in a CPU cgroup of its own (bench/lib/cpu-groups.ts), as their
+ * containers in deploy/ are; otherwise the CPU is shared out per thread, which starves call-control's event
+ * loop (and so its routing latency, not its CPU per call) when the machine is saturated. Needs root.
+ *
  * Concurrency mode (issue 9, used by `npm run bench`): `--concurrency 50,100,200` runs, per level N, N calls
  * ramped up at `--ramp` calls/s (default 20) and held until all N are up at once (hold = ramp time + 10 s);
  * levels go up until a round fails. `--json-out <file>` writes the results there as well.
@@ -32,6 +36,7 @@ import { RedisCommandBus } from '@hotline/redis';
 import { startCallControlChild, type CallControlChild } from '../test/support/call-control-child';
 import { runSipp, startSippUas, type SippUas } from '../test/support/sipp/sipp.runner';
 import { startBenchApi, type BenchApi } from './lib/api-child';
+import { ownCpuGroup } from './lib/cpu-groups';
 import { TestDatabase } from '../test/support/test-database';
 import { testEnvironment } from '../test/support/test-environment';
 
@@ -47,6 +52,7 @@ const TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
 const CONCURRENCY = args.includes('--concurrency') ? option('concurrency', '').split(',').map(Number) : null;
 const RAMP = Number(option('ramp', '20'));
 const JSON_OUT = option('json-out', '');
+const CGROUPS = args.includes('--cgroups');
 /**
  * `built` (default): call-control from the production build (dist/, built first), as npm start and the container
  * run it. `source`: compiled in the process from TypeScript, as the tests run it; its heap also holds the
@@ -132,9 +138,12 @@ async function main(): Promise<void> {
   const redis = new Redis(testEnvironment.TEST_REDIS_URL);
   const commands = new RedisCommandBus(redis, config);
   const db = new Client({ connectionString: database.url });
+  const groups: Array<() => Promise<void>> = [];
   try {
+    if (CGROUPS) groups.push(await ownCpuGroup(`hotline-bench-asterisk-${process.pid}`, asterisk.pid));
     if (CALL_CONTROL_FROM === 'built') buildDist();
     callControl = await startCallControlChild(config, 'call-control', { built: CALL_CONTROL_FROM === 'built' });
+    if (CGROUPS) groups.push(await ownCpuGroup(`hotline-bench-call-control-${process.pid}`, callControl.pid));
     if (CONCURRENCY) api = await startBenchApi(config);
     await db.connect();
     await prepareAcd(db, agentPort!);
@@ -179,8 +188,8 @@ async function main(): Promise<void> {
     const out = path.join(__dirname, 'results', `call-control-${new Date().toISOString().slice(0, 10)}.json`);
     await fs.mkdir(path.dirname(out), { recursive: true });
     // Concurrency mode writes only --json-out: the day's rate-mode result stays as it was.
-    if (!CONCURRENCY) await fs.writeFile(out, `${JSON.stringify({ machine: machine(), callControl: CALL_CONTROL_FROM, calls: CALLS, holdMs: HOLD_MS, seats: SEATS, results, highestRateWithoutFailures: highest }, null, 2)}\n`);
-    if (JSON_OUT) await fs.writeFile(JSON_OUT, `${JSON.stringify({ machine: machine(), callControl: CALL_CONTROL_FROM, seats: SEATS, ramp: RAMP, results, highestWithoutFailures: highest }, null, 2)}\n`);
+    if (!CONCURRENCY) await fs.writeFile(out, `${JSON.stringify({ machine: machine(), callControl: CALL_CONTROL_FROM, cgroups: CGROUPS, calls: CALLS, holdMs: HOLD_MS, seats: SEATS, results, highestRateWithoutFailures: highest }, null, 2)}\n`);
+    if (JSON_OUT) await fs.writeFile(JSON_OUT, `${JSON.stringify({ machine: machine(), callControl: CALL_CONTROL_FROM, cgroups: CGROUPS, seats: SEATS, ramp: RAMP, results, highestWithoutFailures: highest }, null, 2)}\n`);
     if (!CONCURRENCY) process.stderr.write(`[bench] written ${out}\n`);
   } finally {
     await agents?.stop();
@@ -189,8 +198,9 @@ async function main(): Promise<void> {
     await commands.onApplicationShutdown();
     await scrub(redis, prefix);
     redis.disconnect();
-    await db.end().catch(() => undefined);
+    await db.end().catch((error: Error) => process.stderr.write(`[bench] database client: ${error.message}\n`));
     await asterisk.stop();
+    for (const removeGroup of groups) await removeGroup();
     await database.drop();
     await fs.rm(recordingsDir, { recursive: true, force: true });
     await fs.rm(templatesDir, { recursive: true, force: true });

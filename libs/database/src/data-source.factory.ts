@@ -2,7 +2,21 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { entities } from './entities';
 import { migrations } from './migrations';
 
-export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+export interface DatabaseTimeouts {
+  queryMs: number;
+  connectMs: number;
+}
+
+/**
+ * The server cancels a statement at the query timeout, which leaves its connection usable; the client's own
+ * bound, a second later, is for a server that no longer answers at all (a client-side timeout alone would leave
+ * the connection busy with the statement, and the pool would hand it out again). TCP keep-alive finds dead peers.
+ */
+function boundedConnections(timeouts: DatabaseTimeouts): Record<string, unknown> {
+  return { statement_timeout: timeouts.queryMs, query_timeout: timeouts.queryMs + 1_000, connectionTimeoutMillis: timeouts.connectMs, keepAlive: true };
+}
+
+export function dataSourceOptions(databaseUrl: string, timeouts?: DatabaseTimeouts): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
@@ -12,7 +26,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     synchronize: false,
     migrationsRun: false,
     migrationsTransactionMode: 'each',
-    extra: { max: 10, application_name: 'hotline12345' },
+    extra: { max: 10, application_name: 'hotline12345', ...(timeouts && boundedConnections(timeouts)) },
   };
 }
 

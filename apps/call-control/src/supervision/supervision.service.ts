@@ -18,6 +18,7 @@ export const SUPERVISOR_SNOOP_ARG = 'supervisor-snoop';
 const SUPERVISOR_RING_SECONDS = 30;
 
 /** Channel and bridge ids of a supervision: the seat leg, its private bridge (listen, whisper), its snoops. */
+const isOpen = (callRowStatus: string) => callRowStatus !== 'ended' && callRowStatus !== 'missing';
 const legIdOf = (supervisionId: string) => `sup-${supervisionId}`;
 const privateBridgeIdOf = (supervisionId: string) => `sup-bridge-${supervisionId}`;
 const SNOOP_PREFIX = 'sup-snoop-';
@@ -147,7 +148,7 @@ export class SupervisionService {
     return this.serial.run(request.callId, async () => {
       const leg = this.legOf(request.callId, request.supervisorUserId);
       if (!leg) {
-        if (!this.sessions.byCallId(request.callId) && (await this.elsewhere(request.callId))) return null;
+        if (!this.sessions.byCallId(request.callId) && isOpen(await this.callRowStatus(request.callId))) return null;
         throw new SupervisionRefusedError(SupervisionErrorCode.NotSupervising, `You are not supervising call ${request.callId}`, { callId: request.callId });
       }
       await this.endLeg(leg, 'stopped');
@@ -310,20 +311,18 @@ export class SupervisionService {
     if (session && session.phase !== 'done' && !session.io.ended) return session;
     let seen = `its session here is ${session?.phase}${session?.io.ended ? ', channel ended' : ''}`;
     if (!session) {
-      const call = await this.calls.findById(callId);
-      // Open in Postgres but not here: another call-control node answers for it.
-      if (call && call.status !== 'ended') return null;
-      seen = `no session here, call row ${call?.status ?? 'missing'}`;
+      const status = await this.callRowStatus(callId);
+      if (isOpen(status)) return null;
+      seen = `no session here, call row ${status}`;
     }
     // Said with what was seen: a supervisor refused on a call they can see on the wallboard asks why.
     this.logger.warn(`Supervision of call ${callId} refused: ${seen}`);
     throw new SupervisionRefusedError(SupervisionErrorCode.CallNotFound, `No call ${callId} in progress`, { callId });
   }
 
-  /** The call is open in Postgres but not here: another call-control node answers for it. */
-  private async elsewhere(callId: string): Promise<boolean> {
-    const call = await this.calls.findById(callId);
-    return !!call && call.status !== 'ended' && !this.sessions.byCallId(callId);
+  /** For a call with no session here: open in Postgres means another call-control node answers for it. */
+  private async callRowStatus(callId: string): Promise<string> {
+    return (await this.calls.findById(callId))?.status ?? 'missing';
   }
 
   private legOf(callId: string, supervisorUserId: string): SupervisorLeg | undefined {
