@@ -11,6 +11,7 @@ import { AcdConfigRepository } from './acd/acd-config.repository';
 import { AcdRecordRepository } from './acd/acd-record.repository';
 import { AcdStateStore } from './acd/acd-state.store';
 import { AcdReconciler } from './acd/acd.reconciler';
+import { PromisedCallbackJournal } from './acd/promised-callback.journal';
 import { AcdRebuildRepository } from './acd/acd-rebuild.repository';
 import { AcdStateRebuilder } from './acd/acd-state.rebuilder';
 import { AcdService } from './acd/acd.service';
@@ -110,6 +111,7 @@ export class CallControlModule {
         QueueStatsService,
         AcdService,
         AcdReconciler,
+        PromisedCallbackJournal,
         AcdRebuildRepository,
         AcdStateRebuilder,
         // Supervision (issue 7)

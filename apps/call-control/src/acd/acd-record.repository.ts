@@ -41,12 +41,22 @@ export class AcdRecordRepository {
     this.timeline.write({ op: 'queue', action: 'left', callId, outcome, skill, at: at.toISOString(), waitMs, offers });
   }
 
-  async createCallback(callback: { originCallId: string | null; number: string; skill: string; reason: 'abandoned' | 'requested' | 'manual'; rankAt: Date }): Promise<string> {
-    const rows: Array<{ id: string }> = await this.dataSource.query(
-      `INSERT INTO acd_callbacks (origin_call_id, number, skill, reason, status, rank_at) VALUES ($1, $2, $3, $4, 'queued', $5) RETURNING id`,
-      [callback.originCallId, callback.number, callback.skill, callback.reason, callback.rankAt],
+  /**
+   * Writes the callback's row, once for its id: `created` is false when a row with that id was there already
+   * (a promise queued again after a restart), with the status it has.
+   */
+  async createCallback(callback: { id: string; originCallId: string | null; number: string; skill: string; reason: 'abandoned' | 'requested' | 'manual'; rankAt: Date }): Promise<{ id: string; created: boolean; status: string }> {
+    const rows: Array<{ id: string; created: boolean; status: string }> = await this.dataSource.query(
+      `WITH inserted AS (
+         INSERT INTO acd_callbacks (id, origin_call_id, number, skill, reason, status, rank_at) VALUES ($1, $2, $3, $4, $5, 'queued', $6)
+         ON CONFLICT (id) DO NOTHING RETURNING id, status
+       )
+       SELECT id, true AS created, status FROM inserted
+       UNION ALL
+       SELECT id, false AS created, status FROM acd_callbacks WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM inserted)`,
+      [callback.id, callback.originCallId, callback.number, callback.skill, callback.reason, callback.rankAt],
     );
-    return rows[0]!.id;
+    return rows[0]!;
   }
 
   async callbackStatus(id: string, status: 'queued' | 'dialling' | 'connected' | 'failed' | 'cancelled', agentId: string | null, callbackCallId: string | null = null): Promise<void> {

@@ -84,5 +84,7 @@ export class AcdReconciler implements OnApplicationBootstrap {
       }
     }
     this.logger.log(`ACD state reconciled with Asterisk: ${kept} caller(s) still queued`);
+    // Off the reconnect's path: each waits for its origin call's row, as long as Postgres takes.
+    await this.acd.resumePromisedCallbacks();
   }
 }

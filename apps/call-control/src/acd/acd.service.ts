@@ -16,6 +16,7 @@ import { ABANDONED_CALLBACK_PRIORITY, AcdStateStore, AgentSnapshot, QueueEntry, 
 import { AgentPresenceService } from './agent-presence.service';
 import { estimateWaitSeconds } from './ewt.calculator';
 import { QueueAnnouncer } from './queue-announcer';
+import { CallbackRequest, PromisedCallback, PromisedCallbackJournal } from './promised-callback.journal';
 
 /** A leg call-control placed for the ACD: an agent's seat ringing, or a citizen dialled back. */
 interface AcdLeg {
@@ -31,14 +32,7 @@ interface WaitingTimers {
 }
 
 /** A callback to queue: whom to call, for which skill and why, after which call, and its place in the queue. */
-export interface CallbackRequest {
-  number: string;
-  skill: string;
-  reason: 'abandoned' | 'requested' | 'manual';
-  originCallId: string | null;
-  rank: number;
-  at: Date;
-}
+export type { CallbackRequest } from './promised-callback.journal';
 
 export interface QueueRequest {
   skill: string;
@@ -74,6 +68,8 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
   private matchAgain = false;
   private matchingHeld = false;
   private tickTimer: NodeJS.Timeout | null = null;
+  /** Promised callbacks this process is queueing (a reconnect must not start a second attempt at one). */
+  private readonly keeping = new Set<string>();
   private agentLeftHandler: ((session: CallSession) => Promise<boolean>) | null = null;
 
   constructor(
@@ -90,6 +86,7 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly announcer: QueueAnnouncer,
     private readonly drafts: CallOrderDraftRepository,
     private readonly profiles: CallerProfileLoader,
+    private readonly promised: PromisedCallbackJournal,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -562,13 +559,16 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
    * promised it (see promiseCallback); otherwise someone waits for the id, and while Postgres is out they are
    * refused with CallRecordNotWrittenError (503) after CALL_RECORD_WAIT_MS rather than left hanging.
    */
-  async queueCallback(request: CallbackRequest, promised = false): Promise<string> {
-    const create = () => this.records.createCallback({ originCallId: request.originCallId, number: request.number, skill: request.skill, reason: request.reason, rankAt: request.at });
+  async queueCallback(request: CallbackRequest, promised = false, id: string = randomUUID()): Promise<string> {
+    const create = () => this.records.createCallback({ id, originCallId: request.originCallId, number: request.number, skill: request.skill, reason: request.reason, rankAt: request.at });
     const origin = request.originCallId;
-    let callbackId: string;
-    if (!origin) callbackId = await create();
-    else if (!promised) callbackId = await this.calls.afterCallRow(origin, create);
-    else callbackId = await this.calls.afterCallRowEvenIfLate(origin, create, (late) => this.logger.error(`Callback to the caller of call ${origin} (${request.reason}): ${late.message}; queued, in its place, once it is`));
+    let row: Awaited<ReturnType<typeof create>>;
+    if (!origin) row = await create();
+    else if (!promised) row = await this.calls.afterCallRow(origin, create);
+    else row = await this.calls.afterCallRowEvenIfLate(origin, create, (late) => this.logger.error(`Callback to the caller of call ${origin} (${request.reason}): ${late.message}; queued, in its place, once it is`));
+    const callbackId = row.id;
+    // Queued again after a restart: the process that wrote the row queued it too, unless it stopped in between.
+    if (!row.created && (row.status !== 'queued' || (await this.state.entry(`cb-${callbackId}`)))) return callbackId;
     await this.state.enqueueWithRank({
       id: `cb-${callbackId}`,
       kind: 'callback',
@@ -596,7 +596,30 @@ export class AcdService implements OnApplicationBootstrap, OnApplicationShutdown
    * call's row is in, however long that takes, keeping the caller's rank.
    */
   private promiseCallback(request: CallbackRequest): void {
-    void this.queueCallback(request, true).catch((error: Error) => this.logger.error(`Callback to the caller of call ${request.originCallId} (${request.reason}) not queued: ${error.message}`));
+    void this.keepPromise({ id: randomUUID(), request }, true);
+  }
+
+  /** After a restart: the callbacks an earlier process promised and had not queued yet (AcdReconciler). */
+  async resumePromisedCallbacks(): Promise<void> {
+    for (const promise of await this.promised.all()) {
+      if (this.keeping.has(promise.id)) continue;
+      this.logger.warn(`Callback ${promise.id} to the caller of call ${promise.request.originCallId} (${promise.request.reason}) was promised by an earlier process; queueing it`);
+      void this.keepPromise(promise, false);
+    }
+  }
+
+  /** Journaled first, so a process that stops before Postgres is back leaves the promise to the next one. */
+  private async keepPromise(promise: PromisedCallback, journal: boolean): Promise<void> {
+    this.keeping.add(promise.id);
+    try {
+      if (journal) await this.promised.add(promise);
+      await this.queueCallback(promise.request, true, promise.id);
+      await this.promised.remove(promise.id);
+    } catch (error) {
+      this.logger.error(`Callback ${promise.id} to the caller of call ${promise.request.originCallId} (${promise.request.reason}) not queued: ${(error as Error).message}`);
+    } finally {
+      this.keeping.delete(promise.id);
+    }
   }
 
   // ---- waiting callers: announcements and the maximum wait
