@@ -46,6 +46,7 @@ import { AgentTransferService } from './transfers/agent-transfer.service';
 import { CallTransferRepository } from './transfers/call-transfer.repository';
 import { TransferAllowList } from './transfers/transfer-allow-list';
 import { TransferTrailRecorder } from './transfers/transfer-trail.recorder';
+import { TransferTrailJournal } from './transfers/transfer-trail.journal';
 import { TransferCommandHandler } from './transfers/transfer-command.handler';
 import { SupervisionAuditRepository } from './supervision/supervision-audit.repository';
 import { SupervisionCommandRegistrar } from './supervision/supervision-command.registrar';
@@ -100,6 +101,7 @@ export class CallControlModule {
         CallTransferRepository,
         TransferAllowList,
         TransferTrailRecorder,
+        TransferTrailJournal,
         TransferCommandHandler,
         // ACD
         AcdStateStore,

@@ -230,6 +230,8 @@ export class CallSessionService {
    * entry keeps their place), in the IVR (at the node they were on), or talking (their bridge is intact).
    */
   async reconcile(channelsInAsterisk: AriChannel[], bridges: AriBridge[], appName: string): Promise<void> {
+    // First: trail writes an earlier process left go ahead of whatever re-adopting the calls records.
+    await this.transfers.resumePendingTrails();
     const live = new Set(channelsInAsterisk.map((channel) => channel.id));
     const openCalls = await this.calls.listOpenCalls();
     // Records opened before call ids were derived from channel ids keep the id they have.

@@ -12,6 +12,7 @@ import { AgentTransferService } from './agent-transfer.service';
 import { CallTransferRepository, TransferDestination } from './call-transfer.repository';
 import { TransferErrorCode } from './transfer.errors';
 import { TransferAllowList } from './transfer-allow-list';
+import { TransferTrailJournal } from './transfer-trail.journal';
 import { TransferTrailRecorder } from './transfer-trail.recorder';
 
 const CALL = '11111111-1111-4111-8111-111111111111';
@@ -50,6 +51,8 @@ function setup(destination: TransferDestination | null = { id: DEST, number: '11
     closeLeftOver: jest.fn(async () => undefined),
   };
   const published: Array<{ type: string; payload: Record<string, unknown> }> = [];
+  // Redis keeps each trail write until it is in Postgres (transfer-trail.recorder.spec covers what it holds).
+  const journal = { push: jest.fn(async () => undefined), pop: jest.fn(async () => undefined), pending: jest.fn(async () => new Map()) };
   // The call's row is in Postgres unless a test says otherwise.
   const calls = {
     appendEvent: jest.fn(async () => undefined),
@@ -63,7 +66,7 @@ function setup(destination: TransferDestination | null = { id: DEST, number: '11
     acd as unknown as AcdService,
     { entry: jest.fn(async () => entry) } as unknown as AcdStateStore,
     trail as unknown as CallTransferRepository,
-    new TransferTrailRecorder(calls as unknown as CallLogRepository),
+    new TransferTrailRecorder(calls as unknown as CallLogRepository, trail as unknown as CallTransferRepository, journal as unknown as TransferTrailJournal),
     { byId: jest.fn(async () => destination) } as unknown as TransferAllowList,
     calls as unknown as CallLogRepository,
     { publish: jest.fn(async (type: string, _at: Date, payload: Record<string, unknown>) => void published.push({ type, payload })) } as unknown as CallEventPublisher,

@@ -156,7 +156,7 @@ export class AgentTransferService implements OnModuleInit {
       await this.unhold(transfer, session);
       transfer.state = 'conference';
       const at = this.clock.now();
-      this.trails.step(transfer.trail, 'three-way', (id) => this.transferRows.conference(id, at));
+      this.trails.step(transfer.trail, { kind: 'conference', at });
       await this.publish('transfer.conference', transfer, session, null, null);
     });
   }
@@ -224,7 +224,7 @@ export class AgentTransferService implements OnModuleInit {
         return;
       }
       const answeredAt = this.clock.now();
-      this.trails.step(transfer.trail, 'answered', (id) => this.transferRows.answered(id, answeredAt));
+      this.trails.step(transfer.trail, { kind: 'answered', at: answeredAt });
       transfer.state = 'consulting';
       if (transfer.mode === 'blind' || transfer.agentGone) {
         await this.handToDestination(transfer, session);
@@ -359,17 +359,14 @@ export class AgentTransferService implements OnModuleInit {
     return this.trails.open(
       transfer.callId,
       trailLabel(transfer.id, transfer.callId, transfer.destination.number),
-      async () => {
-        await this.transferRows.started({ id: transfer.id, callId: transfer.callId, destination: transfer.destination, mode: transfer.mode, agentId: transfer.agentId, requestedBy, startedAt });
-        return transfer.id;
-      },
+      async () => ({ id: transfer.id, callId: transfer.callId, destination: transfer.destination, mode: transfer.mode, agentId: transfer.agentId, requestedBy, startedAt }),
       "the transfer goes on and its row is written once the call's is",
     );
   }
 
   private recordEnd(transfer: AgentTransfer, outcome: TransferOutcome, cause: number | null): void {
     const at = this.clock.now();
-    this.trails.step(transfer.trail, `end (${outcome})`, (id) => this.transferRows.ended(id, outcome, at, cause));
+    this.trails.step(transfer.trail, { kind: 'ended', outcome, at, cause });
   }
 
   private async hold(transfer: AgentTransfer, session: CallSession): Promise<void> {

@@ -46,13 +46,18 @@ export class CallTransferRepository {
     return rows.map((row) => ({ id: row.id, number: row.number, name: row.name, emergency: row.kind === 'emergency', ringTimeoutSeconds: row.ring_timeout_seconds }));
   }
 
+  /** Idempotent (written again by a later process when this one stopped before it knew it was in). */
   async started(transfer: NewCallTransfer): Promise<void> {
     // This process holds the call and has no transfer open for it: an open row is left over from a
     // call-control restart mid-transfer (its legs were not re-adopted). Close it, or the call stays blocked.
-    await this.closeLeftOver(transfer.callId, 'failed', transfer.startedAt);
+    await this.dataSource.query(`UPDATE call_transfers SET state = 'ended', outcome = 'failed', ended_at = $3 WHERE call_id = $1 AND state <> 'ended' AND id <> $2`, [
+      transfer.callId,
+      transfer.id,
+      transfer.startedAt,
+    ]);
     await this.dataSource.query(
       `INSERT INTO call_transfers (id, call_id, destination_id, destination_number, destination_name, emergency, mode, agent_id, requested_by, state, started_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'dialling', $10)`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'dialling', $10) ON CONFLICT (id) DO NOTHING`,
       [transfer.id, transfer.callId, transfer.destination.id, transfer.destination.number, transfer.destination.name, transfer.destination.emergency, transfer.mode, transfer.agentId, transfer.requestedBy, transfer.startedAt],
     );
   }

@@ -1,13 +1,37 @@
 import { Logger } from '@nestjs/common';
 import { CallLogRepository } from '../calls/call-log.repository';
 import { CallRecordNotWrittenError } from '../calls/call-record.errors';
+import { CallTransferRepository, NewCallTransfer } from './call-transfer.repository';
+import { TransferTrailJournal, TransferTrailOp } from './transfer-trail.journal';
 import { TransferTrailRecorder } from './transfer-trail.recorder';
 
 const CALL = '11111111-1111-4111-8111-111111111111';
+const AT = new Date('2026-12-03T08:00:00Z');
+const POLICE = { id: 'd-110', number: '110', name: '公安报警', emergency: true, ringTimeoutSeconds: 30 };
 const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
+const rowOf = (id: string, mode: NewCallTransfer['mode'] = 'ivr'): NewCallTransfer => ({ id, callId: CALL, destination: POLICE, mode, agentId: null, requestedBy: 'ivr', startedAt: AT });
+
+/** The journal as Redis would hold it: a list per call. */
+class FakeJournal implements Pick<TransferTrailJournal, 'push' | 'pop' | 'pending'> {
+  readonly lists = new Map<string, TransferTrailOp[]>();
+  async push(callId: string, op: TransferTrailOp): Promise<void> {
+    this.lists.set(callId, [...(this.lists.get(callId) ?? []), op]);
+  }
+  async pop(callId: string): Promise<void> {
+    const rest = (this.lists.get(callId) ?? []).slice(1);
+    if (rest.length > 0) this.lists.set(callId, rest);
+    else this.lists.delete(callId);
+  }
+  async pending(): Promise<Map<string, TransferTrailOp[]>> {
+    return new Map(this.lists);
+  }
+  kinds(callId: string): string[] {
+    return (this.lists.get(callId) ?? []).map((op) => op.kind);
+  }
+}
 
 /** The call's row is held back until `callRowWritten`, the way afterCallRowEvenIfLate holds rows during an outage. */
-function setup() {
+function setup(journal = new FakeJournal()) {
   let callRowWritten!: () => void;
   const callRow = new Promise<void>((resolve) => (callRowWritten = resolve));
   const writes: string[] = [];
@@ -18,13 +42,14 @@ function setup() {
       return write();
     }),
   };
-  const recorder = new TransferTrailRecorder(calls as unknown as CallLogRepository);
-  const row = (id: string | null) => async () => {
-    writes.push(`row ${id}`);
-    return id;
+  const rows = {
+    started: jest.fn(async (row: NewCallTransfer) => void writes.push(`row ${row.id}`)),
+    answered: jest.fn(async (id: string) => void writes.push(`answered ${id}`)),
+    conference: jest.fn(async (id: string) => void writes.push(`three-way ${id}`)),
+    ended: jest.fn(async (id: string, outcome: string) => void writes.push(`ended ${id} ${outcome}`)),
   };
-  const step = (name: string) => async (id: string) => void writes.push(`${name} ${id}`);
-  return { recorder, writes, row, step, callRowWritten, pending: () => (recorder as unknown as { latest: Map<string, unknown> }).latest.size };
+  const recorder = new TransferTrailRecorder(calls as unknown as CallLogRepository, rows as unknown as CallTransferRepository, journal as unknown as TransferTrailJournal);
+  return { recorder, writes, rows, journal, callRowWritten, pending: () => (recorder as unknown as { chains: Map<string, unknown> }).chains.size };
 }
 
 describe('TransferTrailRecorder', () => {
@@ -33,33 +58,70 @@ describe('TransferTrailRecorder', () => {
   afterEach(() => logged.mockRestore());
 
   it("writes an IVR transfer's late row and its end before an agent transfer's row on the same call (whose insert would close it)", async () => {
-    const { recorder, writes, row, step, callRowWritten, pending } = setup();
-    const ivr = recorder.open(CALL, 'ivr trail', row('ivr-1'), 'meanwhile');
-    recorder.step(ivr, 'end (busy)', step('end'));
-    const agent = recorder.open(CALL, 'agent trail', row('agent-1'), 'meanwhile');
-    recorder.step(agent, 'answered', step('answered'));
+    const { recorder, writes, callRowWritten, pending } = setup();
+    const ivr = recorder.open(CALL, 'ivr trail', async () => rowOf('ivr-1'), 'meanwhile');
+    recorder.step(ivr, { kind: 'ended', outcome: 'busy', at: AT, cause: 17 });
+    const agent = recorder.open(CALL, 'agent trail', async () => rowOf('agent-1', 'warm'), 'meanwhile');
+    recorder.step(agent, { kind: 'answered', at: AT });
     await settle();
     expect(writes).toEqual([]);
     expect(logged).toHaveBeenCalledWith(expect.stringMatching(/^ivr trail: .*5000 ms.*; meanwhile$/));
 
     callRowWritten();
-    await settle();
-    expect(writes).toEqual(['row ivr-1', 'end ivr-1', 'row agent-1', 'answered agent-1']);
-    expect(await agent.written).toBe('agent-1');
+    expect(await agent.written).toBe(true);
+    expect(writes).toEqual(['row ivr-1', 'ended ivr-1 busy', 'row agent-1', 'answered agent-1']);
     // Nothing is kept for a call once its trails are written.
     expect(pending()).toBe(0);
   });
 
-  it('a row there is to be none of, or that fails, is logged with each step it could not record; later trails are still written', async () => {
-    const { recorder, writes, row, step, callRowWritten } = setup();
-    const refused = recorder.open(CALL, 'first', row(null), 'meanwhile');
-    recorder.step(refused, 'end (completed)', step('end'));
-    const failing = recorder.open(CALL, 'second', async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')), 'meanwhile');
-    recorder.step(failing, 'answered', step('answered'));
-    const third = recorder.open(CALL, 'third', row('t-3'), 'meanwhile');
+  it('keeps every write in Redis as it happens, while the call row is late, and takes each out once it is in Postgres', async () => {
+    const { recorder, journal, callRowWritten } = setup();
+    const trail = recorder.open(CALL, 'agent trail', async () => rowOf('t-1', 'warm'), 'meanwhile');
+    recorder.step(trail, { kind: 'answered', at: AT });
+    recorder.step(trail, { kind: 'ended', outcome: 'completed', at: AT, cause: null });
+    await settle();
+    expect(journal.kinds(CALL)).toEqual(['started', 'answered', 'ended']);
     callRowWritten();
-    expect(await third.written).toBe('t-3');
-    expect(writes).toEqual(['row null', 'row t-3']);
+    await trail.written;
+    await settle();
+    expect(journal.lists.size).toBe(0);
+  });
+
+  it('writes what an earlier process left in Redis, in order and ahead of new writes for the call, once per process', async () => {
+    const journal = new FakeJournal();
+    journal.lists.set(CALL, [
+      { kind: 'started', row: rowOf('old-1') },
+      { kind: 'answered', trailId: 'old-1', at: AT },
+      { kind: 'ended', trailId: 'old-1', outcome: 'completed', at: AT, cause: null },
+    ]);
+    const { recorder, writes, callRowWritten } = setup(journal);
+    const warned = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      await recorder.resumePending();
+      await recorder.resumePending();
+      const next = recorder.open(CALL, 'agent trail', async () => rowOf('new-1', 'warm'), 'meanwhile');
+      callRowWritten();
+      await next.written;
+      await settle();
+      expect(writes).toEqual(['row old-1', 'answered old-1', 'ended old-1 completed', 'row new-1']);
+      expect(journal.lists.size).toBe(0);
+      expect(warned).toHaveBeenCalledTimes(1);
+    } finally {
+      warned.mockRestore();
+    }
+  });
+
+  it('a row there is to be none of, or that fails, is logged with each step it could not record; later trails are still written', async () => {
+    const { recorder, rows, writes, callRowWritten } = setup();
+    const refused = recorder.open(CALL, 'first', async () => null, 'meanwhile');
+    recorder.step(refused, { kind: 'ended', outcome: 'completed', at: AT, cause: null });
+    rows.started.mockRejectedValueOnce(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+    const failing = recorder.open(CALL, 'second', async () => rowOf('t-2'), 'meanwhile');
+    recorder.step(failing, { kind: 'answered', at: AT });
+    const third = recorder.open(CALL, 'third', async () => rowOf('t-3'), 'meanwhile');
+    callRowWritten();
+    expect(await third.written).toBe(true);
+    expect(writes).toEqual(['row t-3']);
     expect(logged.mock.calls.map(([message]) => message).filter((message: string) => !message.includes('5000 ms'))).toEqual([
       'first: end (completed) not recorded, it has no trail row',
       'second not written: connect ECONNREFUSED 127.0.0.1:5432',
@@ -68,12 +130,14 @@ describe('TransferTrailRecorder', () => {
   });
 
   it('a step that fails is logged and the steps after it are still written', async () => {
-    const { recorder, writes, step } = setup();
+    const { recorder, rows, writes, callRowWritten } = setup();
+    callRowWritten();
     const trail = recorder.existing(CALL, 'read back', 'r-1');
-    recorder.step(trail, 'answered', async () => Promise.reject(new Error('deadlock detected')));
-    recorder.step(trail, 'end (completed)', step('end'));
-    expect(await trail.written).toBe('r-1');
-    expect(writes).toEqual(['end r-1']);
+    rows.answered.mockRejectedValueOnce(new Error('deadlock detected'));
+    recorder.step(trail, { kind: 'answered', at: AT });
+    recorder.step(trail, { kind: 'ended', outcome: 'completed', at: AT, cause: null });
+    expect(await trail.written).toBe(true);
+    expect(writes).toEqual(['ended r-1 completed']);
     expect(logged).toHaveBeenCalledWith('read back: answered not recorded: deadlock detected');
   });
 });

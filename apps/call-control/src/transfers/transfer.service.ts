@@ -141,6 +141,11 @@ export class TransferService {
     return true;
   }
 
+  /** Trail writes an earlier process kept in Redis and did not get into Postgres (once per process). */
+  resumePendingTrails(): Promise<void> {
+    return this.trails.resumePending();
+  }
+
   /** The agent's transfer of a re-adopted talking call, if the trail has one open. */
   async readoptWithAgent(session: CallSession, entry: { id: string; agentId: string }, view: TransferView): Promise<void> {
     const open = await this.transferRows.openTransfer(session.callId);
@@ -213,10 +218,7 @@ export class TransferService {
       trailLabel(session.callId, number),
       async () => {
         const destination = await this.allowList.byNumber(number);
-        if (!destination) return null;
-        const id = randomUUID();
-        await this.transferRows.started({ id, callId: session.callId, destination, mode: 'ivr', agentId: null, requestedBy: 'ivr', startedAt: at });
-        return id;
+        return destination && { id: randomUUID(), callId: session.callId, destination, mode: 'ivr' as const, agentId: null, requestedBy: 'ivr', startedAt: at };
       },
       "the caller is transferred and the row is written once the call's is",
     );
@@ -225,8 +227,8 @@ export class TransferService {
   /** The IVR hands the caller over on answer: answered is the transfer's completion. */
   private closeTrail(leg: TransferLeg, outcome: TransferOutcome, cause: number | null, answered = false): void {
     const at = this.clock.now();
-    if (answered) this.trails.step(leg.trail, 'answered', (id) => this.transferRows.answered(id, at));
-    this.trails.step(leg.trail, `end (${outcome})`, (id) => this.transferRows.ended(id, outcome, at, cause));
+    if (answered) this.trails.step(leg.trail, { kind: 'answered', at });
+    this.trails.step(leg.trail, { kind: 'ended', outcome, at, cause });
   }
 
   private async fail(session: CallSession): Promise<void> {
