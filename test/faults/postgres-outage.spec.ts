@@ -7,13 +7,9 @@
  * them through to 110 is put through during the outage too (the allow-list as last read), and the
  * transfer's trail row is written once Postgres is back.
  */
-import { Client } from 'pg';
-import { findFreePorts } from '@hotline/provisioning';
-import { SippUas, SIPP_SCENARIOS, startSippUas } from '../support/sipp/sipp.runner';
-import { CallControlHarness, startCallControlHarness, waitFor } from '../support/call-control-harness';
-import { CallControlChild, startCallControlChild } from '../support/call-control-child';
-import { activeChannels, callCrowd, DIRECT_FLOW, loginReady, provisionQueue } from './fault-fixture';
-import { OwnPostgres } from './own-postgres';
+import { waitFor } from '../support/call-control-harness';
+import { activeChannels, callCrowd, loginReady } from './fault-fixture';
+import { OutageScene, POLICE_LINE } from './outage-scene';
 
 jest.setTimeout(6 * 60_000);
 
@@ -21,59 +17,21 @@ const OUTAGE_MS = 60_000;
 const CALLERS = 6;
 const PREFIX = '13860000';
 const TIMELINE = ['call.started', 'call.line', 'call.queued', 'call.offered', 'call.connected', 'call.ended'];
-/** An integrated line whose IVR hands the caller straight to the police (a real flow would ask first). */
-const POLICE_LINE = '12315';
 const POLICE_CALLER = '13869990001';
-const TO_POLICE_FLOW = { start: 't', nodes: { t: { type: 'transfer', number: '110' } } };
 
 describe('fault: Postgres down for 60 s → calls go on, timeline written afterwards (own Postgres, call-control process, SIPp)', () => {
-  let pg: OwnPostgres;
-  let h: CallControlHarness;
-  let f: CallControlHarness;
-  let db: Client;
-  let phone: SippUas;
-  let dispatcher: SippUas;
-  let callControl: CallControlChild | null = null;
-
-  const connect = async (): Promise<Client> => {
-    const client = new Client({ connectionString: pg.url });
-    // A client whose server goes away emits 'error'; the test closes it before stopping the server anyway.
-    client.on('error', (error: Error) => process.stderr.write(`[fault-postgres] test client: ${error.message}\n`));
-    await client.connect();
-    return client;
-  };
+  let scene: OutageScene;
 
   beforeAll(async () => {
-    pg = await OwnPostgres.create('outage');
-    const [phonePort, dispatcherPort] = (await findFreePorts(2)) as number[];
-    phone = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 300, TALK_MS: 2_500 }, localPort: phonePort!, timeoutMs: 360_000 });
-    // The 110 dispatcher, reached through the carrier trunk: answers, talks 3 s, hangs up.
-    dispatcher = await startSippUas({ scenarioFile: SIPP_SCENARIOS.agentPhone, variables: { ANSWER_AFTER_MS: 500, TALK_MS: 3_000 }, localPort: dispatcherPort!, timeoutMs: 360_000 });
-    h = await startCallControlHarness('fault-pg', {
-      rtpFrom: 49_000,
-      rtpPorts: 60,
-      startCallControl: false,
-      config: { DATABASE_URL: pg.url, OUTBOUND_ENDPOINT_TEMPLATE: `PJSIP/carrier/sip:{number}@127.0.0.1:${dispatcherPort}` },
-    });
-    callControl = await startCallControlChild(h.config, 'call-control');
-    db = await connect();
-    // The fixture reads and writes through `db`: here, the test's own cluster (the harness's is unused).
-    f = Object.create(h, { db: { get: () => db } }) as CallControlHarness;
-    await provisionQueue(f, { lines: { '12345': DIRECT_FLOW, [POLICE_LINE]: TO_POLICE_FLOW }, agents: [{ id: 'agent-1', seat: 'seat-1', contactUri: `sip:seat-1@127.0.0.1:${phonePort}` }] });
+    scene = await OutageScene.start('outage', { rtpFrom: 49_000, rtpPorts: 60, timeoutMs: 360_000 });
   });
 
-  afterAll(async () => {
-    await callControl?.stop();
-    await db?.end().catch((error: Error) => process.stderr.write(`[fault-postgres] ${error.message}\n`));
-    await h?.close();
-    await phone?.stop();
-    await dispatcher?.stop();
-    await pg?.destroy();
-  });
+  afterAll(() => scene?.stop());
 
   it('keeps taking calls while Postgres is down and writes every call and event when it is back', async () => {
+    const { h, pg, f } = scene;
     await loginReady(f, { id: 'agent-1', seat: 'seat-1' });
-    await db.end();
+    await scene.db.end();
     await pg.stop();
     const down = Date.now();
 
@@ -88,13 +46,14 @@ describe('fault: Postgres down for 60 s → calls go on, timeline written afterw
     expect(calls.logLines.filter((line) => line === 'hangup=remote')).toHaveLength(CALLERS);
     expect(police.counters).toMatchObject({ successfulCalls: 1, failedCalls: 0 });
     expect(police.logLines).toContain('hangup=remote');
-    expect((await dispatcher.logLines()).filter((line) => line.startsWith('answered'))).toHaveLength(1);
+    expect(await scene.dispatcherAnswered()).toBe(1);
     expect(callsMs).toBeLessThan(OUTAGE_MS);
     await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS - (Date.now() - down)));
 
     await pg.start();
     const back = Date.now();
-    db = await connect();
+    await scene.reconnect();
+    const db = scene.db;
     const written = async () =>
       (
         await db.query(

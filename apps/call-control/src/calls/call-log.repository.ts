@@ -61,11 +61,12 @@ export class CallLogRepository {
   }
 
   /**
-   * The row of the call's recording (MixMonitor, started in the dialplan), written in the flush that writes the
-   * call's row rather than as a statement of its own; idempotent by its file (a re-adopted call registers again).
+   * The row of the call's recording (MixMonitor, started in the dialplan) or of a message the caller left, written
+   * in the flush that writes the call's row rather than as a statement of its own, and kept in Redis with the rest
+   * of the timeline until it is; idempotent by its file (a re-adopted call registers again).
    */
-  registerRecording(callId: string, channelId: string, filePath: string, startedAt: Date): void {
-    this.timeline.write({ op: 'recording', callId, kind: 'call', channelId, filePath, startedAt: startedAt.toISOString() });
+  registerRecording(callId: string, channelId: string, filePath: string, startedAt: Date, kind: 'call' | 'message' = 'call'): void {
+    this.timeline.write({ op: 'recording', callId, kind, channelId, filePath, startedAt: startedAt.toISOString() });
   }
 
   /**

@@ -82,7 +82,7 @@ describe('CallSessionService', () => {
   let entries: Map<string, QueueEntry>;
   let ivrPositions: Map<string, { flow: string; version: number; node: string; vars: Record<string, string>; tags: Record<string, string> }>;
   let finaliser: { finaliseCall: jest.Mock };
-  let transfers: { onFailure: jest.Mock; callerLeft: jest.Mock; legEnded: jest.Mock; transfer: jest.Mock; readopt: jest.Mock; readoptWithAgent: jest.Mock };
+  let transfers: { onFailure: jest.Mock; callerLeft: jest.Mock; legEnded: jest.Mock; transfer: jest.Mock; readopt: jest.Mock; readoptWithAgent: jest.Mock; resumePendingTrails: jest.Mock };
   let ratings: { readopt: jest.Mock };
   let service: CallSessionService;
   const clock: Clock = { now: () => new Date('2026-11-23T10:00:05.000Z') };
@@ -111,6 +111,7 @@ describe('CallSessionService', () => {
       transfer: jest.fn(),
       readopt: jest.fn(async () => false),
       readoptWithAgent: jest.fn(async () => undefined),
+      resumePendingTrails: jest.fn(async () => undefined),
     };
     ratings = { readopt: jest.fn(async () => false) };
     const ivr = { run: jest.fn(async (call: IvrCall, startAt?: string) => (ivrRuns.push({ call, startAt }), ivrExit())) };
@@ -215,6 +216,8 @@ describe('CallSessionService', () => {
     await service.reconcile([inStasis('queued'), inStasis('in-ivr')], [], 'hotline');
     await settle();
 
+    // Trail writes an earlier process left come first, ahead of anything re-adoption records.
+    expect(transfers.resumePendingTrails.mock.invocationCallOrder[0]).toBeLessThan(acd.resumeWaiting.mock.invocationCallOrder[0]!);
     expect(log.calls.get('gone')).toMatchObject({ status: 'ended', cause: null });
     expect(acd.resumeWaiting).toHaveBeenCalledWith(expect.objectContaining({ callId: 'call-q' }), entries.get('call-q'));
     const resumed = ivrRuns.find((run) => run.call.session.callId === 'call-i')!;

@@ -61,7 +61,8 @@ export interface AgentStateOp {
 export interface RecordingOp {
   op: 'recording';
   callId: string;
-  kind: 'call';
+  /** call: MixMonitor's, from answer to hangup; message: one the caller left in the IVR. */
+  kind: 'call' | 'message';
   channelId: string;
   /** Relative to the recordings store. */
   filePath: string;

@@ -6,6 +6,7 @@ import { AsteriskRestartMonitor } from '../health/asterisk-restart.monitor';
 import { RecordingFinaliser } from '../recordings/recording-finaliser.service';
 import { SurveyCallService } from '../surveys/survey-call.service';
 import { SupervisionService } from '../supervision/supervision.service';
+import { VoiceMessageService } from '../ivr/voice-message.service';
 import { CallSessionService } from './call-session.service';
 
 /** Routes ARI events to the call service; no rules live here. */
@@ -22,6 +23,7 @@ export class HotlineStasisHandler implements OnApplicationBootstrap {
     private readonly surveyCalls: SurveyCallService,
     private readonly asteriskRuns: AsteriskRestartMonitor,
     private readonly supervision: SupervisionService,
+    private readonly messages: VoiceMessageService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -60,6 +62,7 @@ export class HotlineStasisHandler implements OnApplicationBootstrap {
       this.acd.settled();
       const swept = await this.finaliser.sweep();
       if (swept > 0) this.logger.log(`Finalised ${swept} recording(s) of calls that ended while call-control was away`);
+      await this.messages.fileLeftOver();
     } catch (error) {
       this.logger.error(`Reconciling channels after connect failed: ${(error as Error).message}`, (error as Error).stack);
     } finally {

@@ -25,6 +25,14 @@ export interface NewCallOrderDraft {
   recordingId: string | null;
 }
 
+export interface UnfiledMessage {
+  recordingId: string;
+  callId: string;
+  channelId: string;
+  callerNumber: string | null;
+  dialedNumber: string;
+}
+
 export interface AnsweredCall {
   callId: string;
   callerNumber: string | null;
@@ -59,6 +67,20 @@ export class CallOrderDraftRepository {
   ) {}
 
   /** Idempotent per call and kind (a re-adopted call does not open a second draft). */
+  /**
+   * Messages callers left whose draft was not filed (call-control stopped before it could: the recording row is
+   * written with the call's timeline, the draft after it), with what the draft needs from the call.
+   */
+  async unfiledMessages(): Promise<UnfiledMessage[]> {
+    const rows: Array<{ recording_id: string; call_id: string; channel_id: string; caller_number: string | null; dialed_number: string }> = await this.dataSource.query(
+      `SELECT r.id AS recording_id, r.call_id, r.channel_id, c.caller_number, c.dialed_number
+         FROM recordings r JOIN calls c ON c.id = r.call_id
+        WHERE r.kind = 'message' AND NOT EXISTS (SELECT 1 FROM call_order_drafts d WHERE d.call_id = r.call_id AND d.kind = 'voice_message')
+        ORDER BY r.started_at`,
+    );
+    return rows.map((row) => ({ recordingId: row.recording_id, callId: row.call_id, channelId: row.channel_id, callerNumber: row.caller_number, dialedNumber: row.dialed_number }));
+  }
+
   async open(draft: NewCallOrderDraft): Promise<string> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
       `INSERT INTO call_order_drafts (call_id, kind, caller_number, line_tag, agent_id, open_order_id, recording_id)
