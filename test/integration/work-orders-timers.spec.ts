@@ -197,7 +197,12 @@ describe('durable timers (pg-boss on the real Postgres)', () => {
       await blocker.query(`SELECT id FROM work_orders WHERE id = $1 FOR UPDATE`, [locked]);
       const [{ pid }] = (await blocker.query(`SELECT pg_backend_pid() AS pid`)) as { pid: number }[];
       first = await startWorker(harness.config.DATABASE_URL, harness.config.REDIS_PREFIX);
-      const waiting = async () => ((await blocker.query(`SELECT 1 FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))`, [pid])) as unknown[]).length > 0;
+      // pg_stat_activity is read once per transaction and kept (and the blocker stays in its transaction):
+      // without clearing that snapshot, a first look taken before the worker blocked would be all it ever sees.
+      const waiting = async () => {
+        await blocker.query(`SELECT pg_stat_clear_snapshot()`);
+        return ((await blocker.query(`SELECT 1 FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))`, [pid])) as unknown[]).length > 0;
+      };
       await waitFor(waiting, 30_000);
 
       // The real partial state: timers done and acknowledged, a batch taken and not acknowledged, the rest waiting.
