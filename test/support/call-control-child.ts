@@ -54,13 +54,13 @@ export async function startCallControlChild(config: AppConfig, label: string, op
   };
 }
 
+/** Warnings, and what a restarted process took back: the order of the two explains a refusal after a crash. */
+const FORWARDED = /\bWARN\b|Re-adopted/;
+
 /**
  * The child's warnings go to the test's output (Nest writes errors to stderr, forwarded above, and the rest to
  * stdout): a test that fails on a refusal can then show what call-control saw. Other routine log lines stay out.
  */
-/** Warnings, and what a restarted process took back: the order of the two explains a refusal after a crash. */
-const FORWARDED = /\bWARN\b|Re-adopted/;
-
 function forwardWarnings(child: ChildProcess, label: string): void {
   let partial = '';
   child.stdout!.on('data', (chunk: Buffer) => {

@@ -16,6 +16,11 @@ function boundedConnections(timeouts: DatabaseTimeouts): Record<string, unknown>
   return { statement_timeout: timeouts.queryMs, query_timeout: timeouts.queryMs + 1_000, connectionTimeoutMillis: timeouts.connectMs, keepAlive: true };
 }
 
+/** The same connections without the query bound: for migrations (an index on a large table may take longer). */
+export function withoutQueryBound(options: DataSourceOptions): DataSourceOptions {
+  return { ...options, extra: { ...options.extra, statement_timeout: undefined, query_timeout: undefined } } as DataSourceOptions;
+}
+
 export function dataSourceOptions(databaseUrl: string, timeouts?: DatabaseTimeouts): DataSourceOptions {
   return {
     type: 'postgres',

@@ -2,8 +2,8 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@hotline/config';
 import { runMigrations } from './migration.runner';
-import { dataSourceOptions } from './data-source.factory';
-import { DataSource, DataSourceOptions } from 'typeorm';
+import { dataSourceOptions, withoutQueryBound } from './data-source.factory';
+import { DataSource } from 'typeorm';
 
 @Module({
   imports: [
@@ -13,7 +13,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
       // Migrations run on every start, before any repository is used, on a connection of their own without the
       // query timeout: building an index on a large table may take longer than any query of the running product.
       dataSourceFactory: async (options) => {
-        const migrating = await new DataSource({ ...options!, extra: { ...options!.extra, statement_timeout: undefined, query_timeout: undefined } } as DataSourceOptions).initialize();
+        const migrating = await new DataSource(withoutQueryBound(options!)).initialize();
         try {
           await runMigrations(migrating);
         } finally {

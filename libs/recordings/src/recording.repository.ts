@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { FinalisedRecordingFacts, NewRecording, RecordingRecord, RecordingRef } from './recording.types';
+import { FinalisedRecordingFacts, RecordingRecord, RecordingRef } from './recording.types';
 
 interface RecordingRow {
   id: string;
@@ -24,18 +24,6 @@ const COLUMNS = 'id, call_id, kind, channel_id, file_path, format, status, start
 @Injectable()
 export class RecordingRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  /** Idempotent on the file: a re-adopted call keeps its one row. */
-  async register(recording: NewRecording): Promise<RecordingRecord> {
-    const rows: RecordingRow[] = await this.dataSource.query(
-      `INSERT INTO recordings (call_id, kind, channel_id, file_path, format, status, started_at)
-       VALUES ($1, $2, $3, $4, 'wav', 'recording', $5)
-       ON CONFLICT (file_path) DO UPDATE SET updated_at = recordings.updated_at
-       RETURNING ${COLUMNS}`,
-      [recording.callId, recording.kind, recording.channelId, recording.filePath, recording.startedAt],
-    );
-    return toRecord(rows[0]!);
-  }
 
   /** The row as finalised; null when there is no such recording. */
   async finalise(ref: RecordingRef, facts: FinalisedRecordingFacts): Promise<RecordingRecord | null> {

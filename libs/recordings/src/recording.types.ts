@@ -20,14 +20,6 @@ export interface RecordingRecord {
   sha256: string | null;
 }
 
-export interface NewRecording {
-  callId: string;
-  kind: RecordingKind;
-  channelId: string;
-  filePath: string;
-  startedAt: Date;
-}
-
 /** A recording by its row id, or by its file (unique): the call's own recording is known by its file. */
 export type RecordingRef = { id: string } | { filePath: string };
 

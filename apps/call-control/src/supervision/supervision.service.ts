@@ -17,8 +17,9 @@ export const SUPERVISOR_LEG_ARG = 'supervisor';
 export const SUPERVISOR_SNOOP_ARG = 'supervisor-snoop';
 const SUPERVISOR_RING_SECONDS = 30;
 
-/** Channel and bridge ids of a supervision: the seat leg, its private bridge (listen, whisper), its snoops. */
+/** A call with no session here whose row is open: another call-control node answers for it. */
 const isOpen = (callRowStatus: string) => callRowStatus !== 'ended' && callRowStatus !== 'missing';
+/** Channel and bridge ids of a supervision: the seat leg, its private bridge (listen, whisper), its snoops. */
 const legIdOf = (supervisionId: string) => `sup-${supervisionId}`;
 const privateBridgeIdOf = (supervisionId: string) => `sup-bridge-${supervisionId}`;
 const SNOOP_PREFIX = 'sup-snoop-';
@@ -320,7 +321,7 @@ export class SupervisionService {
     throw new SupervisionRefusedError(SupervisionErrorCode.CallNotFound, `No call ${callId} in progress`, { callId });
   }
 
-  /** For a call with no session here: open in Postgres means another call-control node answers for it. */
+  /** The call's row status, 'missing' when there is none. */
   private async callRowStatus(callId: string): Promise<string> {
     return (await this.calls.findById(callId))?.status ?? 'missing';
   }

@@ -50,11 +50,7 @@ export class CallTransferRepository {
   async started(transfer: NewCallTransfer): Promise<void> {
     // This process holds the call and has no transfer open for it: an open row is left over from a
     // call-control restart mid-transfer (its legs were not re-adopted). Close it, or the call stays blocked.
-    await this.dataSource.query(`UPDATE call_transfers SET state = 'ended', outcome = 'failed', ended_at = $3 WHERE call_id = $1 AND state <> 'ended' AND id <> $2`, [
-      transfer.callId,
-      transfer.id,
-      transfer.startedAt,
-    ]);
+    await this.closeLeftOver(transfer.callId, 'failed', transfer.startedAt, transfer.id);
     await this.dataSource.query(
       `INSERT INTO call_transfers (id, call_id, destination_id, destination_number, destination_name, emergency, mode, agent_id, requested_by, state, started_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'dialling', $10) ON CONFLICT (id) DO NOTHING`,
@@ -89,9 +85,9 @@ export class CallTransferRepository {
     };
   }
 
-  /** Ends a call's open transfer row that no process tracks any more. */
-  async closeLeftOver(callId: string, outcome: TransferOutcome, at: Date): Promise<void> {
-    await this.dataSource.query(`UPDATE call_transfers SET state = 'ended', outcome = $2, ended_at = $3 WHERE call_id = $1 AND state <> 'ended'`, [callId, outcome, at]);
+  /** Ends a call's open transfer row that no process tracks any more (`except`: a transfer's own row, written again). */
+  async closeLeftOver(callId: string, outcome: TransferOutcome, at: Date, except: string | null = null): Promise<void> {
+    await this.dataSource.query(`UPDATE call_transfers SET state = 'ended', outcome = $2, ended_at = $3 WHERE call_id = $1 AND state <> 'ended' AND id IS DISTINCT FROM $4`, [callId, outcome, at, except]);
   }
 
   async ended(id: string, outcome: TransferOutcome, at: Date, hangupCause: number | null): Promise<void> {

@@ -210,7 +210,7 @@ export class TransferService {
 
   /**
    * The IVR's transfers are in the trail too (mode ivr), so an order taken in for the call sees an emergency
-   * transfer. The allow-list is read when the row is written (as last read, while Postgres is out).
+   * transfer. The allow-list entry is read as the transfer starts (as last read, while Postgres is out).
    */
   private openTrail(session: CallSession, number: string, at: Date): TransferTrail {
     return this.trails.open(

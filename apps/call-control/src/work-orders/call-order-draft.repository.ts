@@ -66,7 +66,6 @@ export class CallOrderDraftRepository {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Idempotent per call and kind (a re-adopted call does not open a second draft). */
   /**
    * Messages callers left whose draft was not filed (call-control stopped before it could: the recording row is
    * written with the call's timeline, the draft after it), with what the draft needs from the call.
@@ -81,6 +80,7 @@ export class CallOrderDraftRepository {
     return rows.map((row) => ({ recordingId: row.recording_id, callId: row.call_id, channelId: row.channel_id, callerNumber: row.caller_number, dialedNumber: row.dialed_number }));
   }
 
+  /** Idempotent per call and kind (a re-adopted call does not open a second draft). */
   async open(draft: NewCallOrderDraft): Promise<string> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
       `INSERT INTO call_order_drafts (call_id, kind, caller_number, line_tag, agent_id, open_order_id, recording_id)
